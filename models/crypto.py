@@ -1,0 +1,42 @@
+"""Field encryption for personal data: AES-GCM at rest plus a keyed hash for lookup.
+
+Both keys derive from ``BZOPS_DATA_KEY`` with HKDF, so one secret rotates both. A ciphertext is
+``version(1) || nonce(12) || ciphertext+tag``; the version byte leaves room for key rotation.
+The keyed hash (HMAC-SHA256, truncated to 128 bits, hex) is deterministic, so duplicates of the
+same ID number collide on purpose while the number itself stays unreadable without the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+_VERSION = b"\x01"
+
+
+def _derive(master: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
+
+
+class FieldCipher:
+    def __init__(self, master_key: bytes) -> None:
+        self._aead = AESGCM(_derive(master_key, b"bzops field encryption"))
+        self._mac_key = _derive(master_key, b"bzops lookup hash")
+
+    def encrypt(self, plaintext: str) -> bytes:
+        nonce = os.urandom(12)
+        return _VERSION + nonce + self._aead.encrypt(nonce, plaintext.encode(), None)
+
+    def decrypt(self, blob: bytes) -> str:
+        if blob[:1] != _VERSION:
+            raise ValueError("unknown ciphertext version")
+        return self._aead.decrypt(blob[1:13], blob[13:], None).decode()
+
+    def lookup_hash(self, normalised: str) -> str:
+        """Keyed hash of an already-normalised value (see models.idcheck.normalise_id)."""
+        return hmac.new(self._mac_key, normalised.encode(), hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,42 @@
+"""Alembic environment: runs migrations over the app's async engine (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic import context
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
+
+import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from models.db import create_engine
+from models.settings import Settings
+
+target_metadata = SQLModel.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata,
+                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_async(settings: Settings) -> None:
+    engine = create_engine(settings)
+    async with engine.connect() as connection:
+        await connection.run_sync(_run)
+        await connection.commit()
+    await engine.dispose()
+
+
+def run() -> None:
+    settings = context.config.attributes.get("settings") or Settings.load()
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+    else:
+        asyncio.run(_run_async(settings))
+
+
+run()

@@ -1,0 +1,56 @@
+"""The aiohttp application factory. Tests and ``bzops web``/``run`` build the app the same way."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from aiohttp import web
+
+from models.settings import Settings
+from portal.auth import csrf_middleware, session_middleware
+from portal.errors import error_middleware
+from portal.keys import ARQ, JINJA, RUNTIME, SETTINGS
+from portal.render import make_environment
+from portal.routes import setup_routes
+from tasks.redis_check import redis_reachable
+from tasks.runtime import runtime
+
+logger = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(middlewares=[error_middleware, csrf_middleware, session_middleware],
+                          client_max_size=20 * 1024 * 1024)
+    app[SETTINGS] = settings
+    app[JINJA] = make_environment()
+    app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_queue)
+    setup_routes(app, STATIC)
+    return app
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    async with runtime(app[SETTINGS]) as rt:
+        app[RUNTIME] = rt
+        yield
+
+
+async def _queue(app: web.Application) -> AsyncIterator[None]:
+    """The arq pool for enqueueing jobs; the portal still serves pages when Redis is down."""
+    from arq import create_pool
+
+    from tasks.worker import redis_settings
+
+    settings = app[SETTINGS]
+    pool = None
+    if await redis_reachable(settings.redis_url):
+        pool = await create_pool(redis_settings(settings))
+    else:
+        logger.warning("Redis not reachable: jobs cannot be queued until it is")
+    app[ARQ] = pool
+    yield
+    if pool is not None:
+        await pool.aclose()

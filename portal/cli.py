@@ -1,0 +1,101 @@
+"""The ``bzops`` console script: the admin CLI of :mod:`tasks.cli` plus ``web`` and ``run``.
+
+``bzops run`` is the one-process development and demo mode: it migrates, seeds the demo county
+into an empty database, then serves the portal and runs the arq worker in the same event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+
+import click
+from aiohttp import web
+
+from models.settings import Settings
+from tasks.cli import cli
+from tasks.cli_common import CONTEXT, fail, settings_of
+from tasks.redis_check import redis_reachable, redis_unreachable_message
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--host", help="监听地址（默认 BZOPS_HOST）")
+@click.option("--port", type=int, help="监听端口（默认 BZOPS_PORT）")
+@click.pass_context
+def web_(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """运行门户网站（aiohttp）。可与多个 worker 共用同一 PostgreSQL 和 Redis。"""
+    from portal.app import create_app
+
+    settings = settings_of(ctx)
+    web.run_app(create_app(settings), host=host or settings.host, port=port or settings.port,
+                print=lambda _: click.echo(f"门户已启动：{settings.public_url}"))
+
+
+web_.name = "web"
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--port", type=int, help="监听端口（默认 BZOPS_PORT）")
+@click.pass_context
+def run(ctx: click.Context, port: int | None) -> None:
+    """开发与演示：迁移数据库，空库时写入演示数据，同时运行门户和后台任务。"""
+    settings = settings_of(ctx)
+    if port:
+        settings = settings.model_copy(update={"port": port})
+    if not asyncio.run(redis_reachable(settings.redis_url)):
+        fail(redis_unreachable_message(settings.redis_url))
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_run_all(settings))
+    click.echo("已停止")
+
+
+async def _run_all(settings: Settings) -> None:
+    await _prepare(settings)
+    from arq.worker import Worker
+
+    from portal.app import create_app
+    from tasks.worker import worker_settings
+
+    runner = web.AppRunner(create_app(settings))
+    await runner.setup()
+    await web.TCPSite(runner, settings.host, settings.port).start()
+    worker = Worker(**worker_settings(settings))
+    click.secho(f"门户已启动：{settings.public_url}   （Ctrl+C 停止）", fg="green")
+    try:
+        await _until_stopped(worker)
+    finally:
+        await worker.close()
+        await runner.cleanup()
+
+
+async def _until_stopped(worker: object) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    task = asyncio.create_task(worker.async_run())  # type: ignore[attr-defined]
+    await stop.wait()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _prepare(settings: Settings) -> None:
+    from tasks.seed.demo import print_demo_logins, seed_demo_if_empty
+
+    from models.migrate import upgrade
+    from tasks.runtime import runtime
+
+    async with runtime(settings) as rt:
+        await upgrade(rt.engine, settings)
+        result = await seed_demo_if_empty(rt)
+    print_demo_logins(result)
+
+
+def main() -> None:
+    cli(prog_name="bzops")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+"""Typed application keys (aiohttp ``web.AppKey``): everything the handlers take from the app."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from arq.connections import ArqRedis
+from jinja2 import Environment
+
+from models.settings import Settings
+from tasks.runtime import Runtime
+
+SETTINGS = web.AppKey("settings", Settings)
+RUNTIME = web.AppKey("runtime", Runtime)
+JINJA = web.AppKey("jinja", Environment)
+ARQ: web.AppKey[ArqRedis | None] = web.AppKey("arq")  # None when Redis is not reachable at start

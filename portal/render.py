@@ -1,0 +1,36 @@
+"""Jinja2 rendering: one environment per app; HTMX requests get the partial, others the full page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from models.enums import LABELS, Level, Role, UnitKind, label
+from portal.keys import JINJA
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def make_environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(label=label, LABELS=LABELS, Role=Role, UnitKind=UnitKind, Level=Level)
+    env.filters["pct"] = lambda part, whole: f"{100 * part / whole:.0f}%" if whole else "—"
+    return env
+
+
+def is_htmx(request: web.Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(request: web.Request, page: str, context: dict[str, Any], *, partial: str | None = None,
+           status: int = 200) -> web.Response:
+    """Render ``page``, or only ``partial`` when HTMX asks (the page includes the same partial)."""
+    name = partial if partial and is_htmx(request) else page
+    env = request.app[JINJA]
+    base = {"request": request, "account": request.get("account"), "csrf": request.get("csrf", "")}
+    html = env.get_template(name).render({**base, **context})
+    return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)

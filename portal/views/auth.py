@@ -1,0 +1,46 @@
+"""Login and logout."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from models.accounts import AccountError, authenticate
+from models.db import transaction
+from portal.auth import client_ip, end_session, issue_session
+from portal.keys import RUNTIME, SETTINGS
+from portal.render import render
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths: an absolute or protocol-relative URL would make /login an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+async def login_page(request: web.Request) -> web.StreamResponse:
+    if request.get("account"):
+        raise web.HTTPFound(safe_next(request.query.get("next")))
+    return render(request, "login.html", {"error": None, "login": "", "next": request.query.get("next", "/")})
+
+
+async def login_submit(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    login, password = str(form.get("login", "")).strip(), str(form.get("password", ""))
+    target = safe_next(str(form.get("next", "/")))
+    try:
+        async with transaction(request.app[RUNTIME].sessions) as session:
+            account = await authenticate(session, login=login, password=password, ip=client_ip(request),
+                                         max_failures=request.app[SETTINGS].login_max_failures)
+    except AccountError as error:
+        context = {"error": str(error), "login": login, "next": target}
+        return render(request, "login.html", context, status=401)
+    response = web.HTTPSeeOther(target)
+    issue_session(response, request, account)
+    raise response
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    response = web.HTTPSeeOther("/login")
+    end_session(response)
+    raise response

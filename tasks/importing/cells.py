@@ -1,0 +1,163 @@
+"""Cell parsers and formatters. A parser takes a raw cell (str, number, datetime or None) and
+returns a typed value or raises :class:`CellError` with a reason in Chinese."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from models.enums import choices, label, parse_label
+
+Parser = Callable[[Any], Any]
+Formatter = Callable[[Any], str]
+
+DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+class CellError(ValueError):
+    """A cell that cannot be accepted; ``reason`` is shown to the user as it is."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def as_text(raw: Any) -> str:
+    """A cell as trimmed text: whole floats lose their ".0", Excel dates become ISO dates."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, datetime):
+        return raw.date().isoformat()
+    return str(raw).replace("\u3000", " ").strip()
+
+
+def text(max_len: int) -> Parser:
+    def parse(raw: Any) -> str | None:
+        value = as_text(raw)
+        if len(value) > max_len:
+            raise CellError(f"内容过长（{len(value)}字），最多{max_len}字")
+        return value or None
+    return parse
+
+
+def parse_date(raw: Any) -> date | None:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    value = as_text(raw)
+    if not value:
+        return None
+    for pattern in DATE_PATTERNS:
+        match = pattern.match(value)
+        if match:
+            return _real_date(value, *(int(g) for g in match.groups()))
+    raise CellError("日期格式不正确，应为 2024-03-01、2024/3/1 或 20240301")
+
+
+def _real_date(value: str, year: int, month: int, day: int) -> date:
+    try:
+        parsed = date(year, month, day)
+    except ValueError:
+        raise CellError(f"不是有效日期：{value}") from None
+    if not 1900 <= parsed.year <= 2100:
+        raise CellError(f"日期超出合理范围：{value}")
+    return parsed
+
+
+def count(raw: Any) -> int | None:
+    value = as_text(raw)
+    if not value:
+        return None
+    if not value.isdigit():
+        raise CellError("应为非负整数")
+    return int(value)
+
+
+def enum(enum_type: type[StrEnum]) -> Parser:
+    def parse(raw: Any) -> str | None:
+        value = as_text(raw)
+        if not value:
+            return None
+        code = parse_label(enum_type, value)
+        if code is None:
+            raise CellError(f"取值不在允许范围内，应为：{choices(enum_type)}")
+        return code
+    return parse
+
+
+def one_of(allowed: tuple[str, ...]) -> Parser:
+    def parse(raw: Any) -> str | None:
+        value = as_text(raw)
+        if value and value not in allowed:
+            raise CellError(f"取值不在允许范围内，应为：{'/'.join(allowed)}")
+        return value or None
+    return parse
+
+
+def yes_no(raw: Any) -> bool | None:
+    value = as_text(raw)
+    if not value:
+        return None
+    if value in ("是", "Y", "y", "1", "true", "TRUE"):
+        return True
+    if value in ("否", "N", "n", "0", "false", "FALSE"):
+        return False
+    raise CellError("应为 是 或 否")
+
+
+def id_number(raw: Any) -> str | None:
+    if isinstance(raw, float | int) and not isinstance(raw, bool):
+        raise CellError("身份证号被存成了数字，已丢失末位精度；请将该列设为文本格式后重新填写")
+    return as_text(raw).replace(" ", "").upper() or None
+
+
+def mobile(raw: Any) -> str | None:
+    value = as_text(raw).replace(" ", "").replace("-", "")
+    if value.startswith("+86"):
+        value = value[3:]
+    if value and not MOBILE.match(value):
+        raise CellError("手机号应为11位，以1开头")
+    return value or None
+
+
+def region_code(raw: Any) -> str | None:
+    value = as_text(raw)
+    if value and not re.fullmatch(r"\d{6}", value):
+        raise CellError("行政区划代码应为6位数字")
+    return value or None
+
+
+def uscc(raw: Any) -> str | None:
+    value = as_text(raw).replace(" ", "").upper()
+    if value and len(value) != 18:
+        raise CellError(f"统一社会信用代码应为18位，实为{len(value)}位")
+    return value or None
+
+
+def fmt_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def fmt_date(value: Any) -> str:
+    return value.isoformat() if value else ""
+
+
+def fmt_yes_no(value: Any) -> str:
+    return "是" if value else "否"
+
+
+def fmt_enum(enum_type: type[StrEnum]) -> Formatter:
+    return lambda value: label(enum_type, value)

@@ -1,0 +1,152 @@
+"""Importing persons: validate every row, upsert by (身份证号, 编制所在机构), all-or-nothing by default.
+
+Rows are streamed and written in chunks inside one transaction. In the default mode the first
+bad row stops the writing (validation goes on, to report every problem) and the transaction is
+rolled back; with ``partial`` the valid rows are kept. Memory stays bounded: only a 64-bit hash
+per (ID, unit) pair is kept to find duplicates within the file.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.crypto import FieldCipher
+from models.idcheck import check_id, upgrade_legacy_id
+from models.person_store import PersonWriter, WriteContext
+from models.records import PersonRecord
+from models.retirement import parse_age_override
+from models.unit_store import unit_code_map
+from tasks.importing.columns import PERSON_COLUMNS
+from tasks.importing.progress import Progress, Silent
+from tasks.importing.reader import Table, open_table
+from tasks.importing.result import ImportResult, Refused, finish_batch, start_batch, suppress_refused
+from tasks.importing.rows import ParsedRow, RowParser
+
+
+class PersonRowChecker(RowParser):
+    """Cell parsing plus the checks that involve several cells or the known units."""
+
+    def __init__(self, table: Table, unit_ids: dict[str, int], today: date) -> None:
+        super().__init__(table.columns)
+        self.unit_ids = unit_ids
+        self.today = today
+        self.first_row: dict[int, int] = {}
+
+    def check(self, number: int, cells: list[object]) -> ParsedRow:
+        row = self.parse(number, cells)
+        if row.values.get("id_number"):
+            self._check_id(row)
+        self._check_units(row)
+        self._check_dates(row)
+        self._check_retire_age(row)
+        return row
+
+    def _check_id(self, row: ParsedRow) -> None:
+        ident = check_id(row.values["id_number"], today=self.today)
+        if ident.status == "legacy15":
+            self.fail(row, "id_number", f"15位旧身份证号，请改为18位：{upgrade_legacy_id(ident.number)}")
+            return
+        if ident.status != "ok":
+            self.fail(row, "id_number", ident.message)
+            return
+        row.values["id_number"] = ident.number
+        self._check_id_matches(row, ident.sex, ident.birth)
+        self._check_duplicate(row, ident.number)
+
+    def _check_id_matches(self, row: ParsedRow, sex: str | None, birth: date | None) -> None:
+        if row.values.get("sex") and row.values["sex"] != sex:
+            self.fail(row, "sex", "性别与身份证号第17位不符（奇数为男，偶数为女）")
+        if row.values.get("birth_date") and row.values["birth_date"] != birth:
+            self.fail(row, "birth_date", f"出生日期与身份证号不符，身份证号中为{birth}")
+
+    def _check_duplicate(self, row: ParsedRow, number: str) -> None:
+        key = hash((number, row.values.get("unit_code")))
+        first = self.first_row.setdefault(key, row.number)
+        if first != row.number:
+            self.fail(row, "id_number", f"与第{first}行重复：同一人员在同一机构只能有一行")
+
+    def _check_units(self, row: ParsedRow) -> None:
+        for name in ("unit_code", "post_unit_code"):
+            code = row.values.get(name)
+            if code and code not in self.unit_ids:
+                self.fail(row, name, "机构编码在系统中不存在，请先导入机构")
+
+    def _check_dates(self, row: ParsedRow) -> None:
+        values = row.values
+        if values.get("in_est") and not values.get("entry_date"):
+            self.fail(row, "entry_date", "在编人员须填写入编日期")
+        if values.get("status") not in (None, "active") and not values.get("exit_date"):
+            self.fail(row, "exit_date", "非在职人员须填写离岗日期")
+        for name in ("entry_date", "exit_date", "appoint_date"):
+            if values.get(name) and values[name] > self.today:
+                self.fail(row, name, "日期晚于今天")
+
+    def _check_retire_age(self, row: ParsedRow) -> None:
+        text = row.values.pop("retire_age", None)
+        try:
+            months, _basis = parse_age_override(text or "")
+        except ValueError as error:
+            self.fail(row, "retire_age", str(error))
+            return
+        row.values["retire_age_months"], row.values["retire_basis"] = months, text
+
+
+def to_record(row: ParsedRow) -> PersonRecord:
+    values = {k: v for k, v in row.values.items() if v is not None}
+    values.setdefault("leader_kind", "none")
+    return PersonRecord(**values)
+
+
+async def import_persons(sessions: async_sessionmaker[AsyncSession], cipher: FieldCipher, path: Path, *,
+                         partial: bool = False, actor: str = "cli", chunk_rows: int = 5000,
+                         progress: Progress | None = None, today: date | None = None) -> ImportResult:
+    """Import a persons file; see the module docstring for the all-or-nothing contract."""
+    result = ImportResult("persons", path, partial)
+    result.batch_id = await start_batch(sessions, "persons", path, actor, partial)
+    # Refused rolls the transaction back; the problems stay in ``result``.
+    with suppress_refused():
+        async with sessions() as session:
+            await _run(session, cipher, result, actor, chunk_rows, progress or Silent(), today or date.today())
+    await finish_batch(sessions, result, actor)
+    return result
+
+
+async def _run(session: AsyncSession, cipher: FieldCipher, result: ImportResult, actor: str,
+               chunk_rows: int, progress: Progress, today: date) -> None:
+    async with session.begin():
+        unit_ids = await unit_code_map(session)
+        ctx = WriteContext(cipher, unit_ids, "import", actor, result.batch_id)
+        writer = PersonWriter(session, ctx)
+        with open_table(result.source, PERSON_COLUMNS) as table:
+            result.ignored_headers = table.ignored
+            await _stream(table, PersonRowChecker(table, unit_ids, today), writer, result, chunk_rows, progress)
+        if result.problems and not result.partial:
+            raise Refused
+        await writer.finish()
+    result.counts, result.committed = writer.counts, True
+
+
+async def _stream(table: Table, checker: PersonRowChecker, writer: PersonWriter, result: ImportResult,
+                  chunk_rows: int, progress: Progress) -> None:
+    buffer: list[PersonRecord] = []
+    for number, cells in table.rows:
+        result.total += 1
+        progress.update(1)
+        row = checker.check(number, cells)
+        result.add_problems(row.problems)
+        if not row.problems:
+            buffer.append(to_record(row))
+        if len(buffer) >= chunk_rows:
+            await _flush(writer, buffer, result)
+    await _flush(writer, buffer, result)
+    progress.close()
+
+
+async def _flush(writer: PersonWriter, buffer: list[PersonRecord], result: ImportResult) -> None:
+    # In all-or-nothing mode there is no point writing once the import is known to be refused.
+    if buffer and (result.partial or not result.problems):
+        await writer.write(buffer)
+    buffer.clear()

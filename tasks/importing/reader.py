@@ -1,0 +1,122 @@
+"""Reading .xlsx and .csv files as rows of raw cells, streamed, with headers matched by name.
+
+CSV may be UTF-8 (with or without BOM) or GB18030, which Chinese Excel writes by default; the
+encoding is decided by trying to decode the whole file as UTF-8 first (cheap, and a wrong guess
+on a partial sample would corrupt names later in the file). Row numbers are spreadsheet row
+numbers: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tasks.importing.columns import Column
+
+HEADER_NOISE = re.compile(r"[\s*＊]|（必填）|\(必填\)")
+
+
+class FileError(ValueError):
+    """The file as a whole cannot be read (format, encoding, headers)."""
+
+
+@dataclass
+class Table:
+    columns: list[tuple[int, Column]]  # (position in the row, column spec)
+    ignored: list[str]
+    rows: Iterator[tuple[int, list[Any]]]
+
+
+def normalise_header(header: Any) -> str:
+    return HEADER_NOISE.sub("", str(header or ""))
+
+
+@contextmanager
+def open_table(path: Path, specs: tuple[Column, ...]) -> Iterator[Table]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with _csv_rows(path) as rows:
+            yield _table(rows, specs)
+    elif suffix in (".xlsx", ".xlsm"):
+        with _xlsx_rows(path) as rows:
+            yield _table(rows, specs)
+    else:
+        raise FileError(f"不支持的文件类型 {suffix or '(无扩展名)'}：请使用 .xlsx 或 .csv")
+
+
+def _table(rows: Iterator[list[Any]], specs: tuple[Column, ...]) -> Table:
+    header = next(rows, None)
+    if header is None:
+        raise FileError("文件为空：第1行应为表头")
+    positions, ignored = _match_headers([normalise_header(h) for h in header], specs)
+    return Table(positions, ignored, _numbered(rows))
+
+
+def _match_headers(found: list[str], specs: tuple[Column, ...]) -> tuple[list[tuple[int, Column]], list[str]]:
+    by_header = {spec.header: spec for spec in specs}
+    positions: list[tuple[int, Column]] = []
+    seen: set[str] = set()
+    for index, name in enumerate(found):
+        if name in seen:
+            raise FileError(f"表头“{name}”出现了两次")
+        seen.add(name)
+        if name in by_header:
+            positions.append((index, by_header[name]))
+    missing = [s.header for s in specs if s.required and s.header not in seen]
+    if missing:
+        raise FileError(f"缺少必填列：{'、'.join(missing)}（表头须在第1行）")
+    return positions, [n for n in found if n and n not in by_header]
+
+
+def _numbered(rows: Iterator[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
+    for number, row in enumerate(rows, start=2):
+        if any(cell not in (None, "") for cell in row):
+            yield number, row
+
+
+@contextmanager
+def _csv_rows(path: Path) -> Iterator[Iterator[list[Any]]]:
+    encoding = detect_encoding(path)
+    with path.open(encoding=encoding, newline="") as handle:
+        yield iter(csv.reader(handle))
+
+
+def detect_encoding(path: Path) -> str:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return _check_gb18030(path)
+    return "utf-8-sig"
+
+
+def _check_gb18030(path: Path) -> str:
+    try:
+        path.read_bytes().decode("gb18030")
+    except UnicodeDecodeError as error:
+        raise FileError("无法识别文件编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV") from error
+    return "gb18030"
+
+
+@contextmanager
+def _xlsx_rows(path: Path) -> Iterator[Iterator[list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a damaged file
+        raise FileError(f"无法打开Excel文件：{error}") from error
+    try:
+        sheet = book.worksheets[0]
+        yield (list(row) for row in sheet.iter_rows(values_only=True))
+    finally:
+        book.close()

@@ -1,0 +1,88 @@
+"""The outcome of one import, and the steps every import shares (batch row, audit, report)."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
+
+from models import audit
+from models.db import transaction, utcnow
+from models.person_store import WriteCounts
+from models.tables import ImportBatch
+from tasks.importing.report import Problem, report_path, write_report
+
+MAX_REPORTED = 100_000  # a file that is wrong everywhere still gets a report of bounded size
+
+
+class Refused(Exception):
+    """Raised inside the import transaction to roll it back when any row is bad (default mode)."""
+
+
+def suppress_refused() -> contextlib.suppress:
+    return contextlib.suppress(Refused)
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    source: Path
+    partial: bool
+    total: int = 0
+    counts: WriteCounts = field(default_factory=WriteCounts)
+    problems: list[Problem] = field(default_factory=list)
+    bad_rows: int = 0
+    ignored_headers: list[str] = field(default_factory=list)
+    report: Path | None = None
+    committed: bool = False
+    batch_id: int | None = None
+
+    def add_problems(self, problems: list[Problem]) -> None:
+        if problems:
+            self.bad_rows += 1
+            room = MAX_REPORTED - len(self.problems)
+            self.problems.extend(problems[:max(room, 0)])
+
+    @property
+    def status(self) -> str:
+        if not self.committed:
+            return "refused"
+        return "partial" if self.problems else "done"
+
+    def summary(self) -> str:
+        c = self.counts
+        head = f"共{self.total}行：新增{c.inserted}，更新{c.updated}，未变{c.unchanged}"
+        if not self.problems:
+            return head
+        if not self.committed:
+            return f"共{self.total}行，其中{self.bad_rows}行有错误：未导入任何数据"
+        return f"{head}；{self.bad_rows}行有错误未导入"
+
+
+async def start_batch(sessions: async_sessionmaker[AsyncSession], kind: str, source: Path,
+                      actor: str, partial: bool) -> int:
+    async with transaction(sessions) as session:
+        batch = ImportBatch(kind=kind, source_name=source.name, actor=actor,
+                            mode="partial" if partial else "all")
+        session.add(batch)
+        await session.flush()
+        assert batch.id is not None
+        return batch.id
+
+
+async def finish_batch(sessions: async_sessionmaker[AsyncSession], result: ImportResult, actor: str) -> None:
+    """Record the outcome (also of a refused import) and write the error report if there are problems."""
+    if result.problems:
+        result.report = write_report(report_path(result.source), result.problems)
+    c = result.counts
+    async with transaction(sessions) as session:
+        await session.execute(update(ImportBatch).where(col(ImportBatch.id) == result.batch_id).values(
+            status=result.status, total=result.total, inserted=c.inserted, updated=c.updated,
+            unchanged=c.unchanged, errors=result.bad_rows, finished_at=utcnow()))
+        await audit.record(session, actor=actor, action=f"import.{result.kind}", object_type="import_batch",
+                           object_id=result.batch_id, detail={"file": result.source.name,
+                           "status": result.status, "summary": result.summary()})

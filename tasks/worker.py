@@ -1,0 +1,65 @@
+"""The arq worker: job functions and cron jobs, with shared resources created once in ``startup``.
+
+Jobs take ids and primitives only (arq pickles arguments) and load what they need from the
+database, which is the source of truth; Redis is transport. ``bzops worker`` runs this with
+:func:`worker_settings`; ``bzops run`` runs the same worker inside the web process.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from arq import cron
+from arq.connections import RedisSettings
+
+from models.crypto import FieldCipher
+from models.db import create_engine, session_factory
+from models.settings import Settings
+from tasks.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+Ctx = dict[str, Any]
+HEARTBEAT_KEY = "bzops:worker:heartbeat"
+HEARTBEAT_TTL = 600
+
+
+async def startup(ctx: Ctx) -> None:
+    settings: Settings = ctx["settings"]
+    engine = create_engine(settings)
+    ctx["rt"] = Runtime(settings, engine, session_factory(engine), FieldCipher(settings.data_key_bytes))
+    await heartbeat(ctx)
+
+
+async def shutdown(ctx: Ctx) -> None:
+    await ctx["rt"].engine.dispose()
+
+
+async def heartbeat(ctx: Ctx) -> float:
+    """Record that a worker is alive; ``/healthz`` reports its age."""
+    now = time.time()
+    await ctx["redis"].set(HEARTBEAT_KEY, str(now), ex=HEARTBEAT_TTL)
+    return now
+
+
+def redis_settings(settings: Settings) -> RedisSettings:
+    redis = RedisSettings.from_dsn(settings.redis_url)
+    redis.conn_timeout, redis.conn_retries = 2, 1
+    return redis
+
+
+def worker_settings(settings: Settings, *, burst: bool = False) -> dict[str, Any]:
+    """Keyword arguments for :class:`arq.worker.Worker`."""
+    return {
+        "functions": [heartbeat],
+        "cron_jobs": [cron(heartbeat, second={0}, run_at_startup=False)],
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "redis_settings": redis_settings(settings),
+        "ctx": {"settings": settings},
+        "burst": burst,
+        "handle_signals": False,
+        "max_jobs": 20,
+        "keep_result": 60,
+    }
