@@ -72,7 +72,7 @@ async def create_account(session: AsyncSession, *, login: str, display_name: str
 async def set_scopes(session: AsyncSession, *, account_id: int, scopes: list[ScopeSpec]) -> None:
     codes = [s.unit_code for s in scopes]
     rows = await session.execute(select(col(Unit.code), col(Unit.id)).where(col(Unit.code).in_(codes)))
-    ids: dict[str, int | None] = dict(rows.tuples().all())
+    ids: dict[str, int | None] = {code: uid for code, uid in rows}
     unknown = [c for c in codes if c not in ids]
     if unknown:
         raise AccountError(f"机构编码不存在：{'、'.join(unknown)}")

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, false, func, literal, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from models.enums import EstType
 from models.records import POST_KEYS, UnitRecord
 from models.tables import AccountScope, Person, PostQuota, Quota, Unit
 
@@ -90,7 +91,8 @@ async def quota_vs_actual(session: AsyncSession, *, unit_id: int) -> dict[str, t
     actual: dict[str, int] = dict((await session.execute(
         select(PERSON.c.est_type, func.count()).where(PERSON.c.unit_id == unit_id, _active())
         .group_by(PERSON.c.est_type))).all())
-    types = sorted(set(approved) | {t for t in actual if t})
+    order = [t.value for t in EstType]
+    types = sorted(set(approved) | {t for t in actual if t}, key=lambda t: order.index(t) if t in order else 99)
     return {t: (approved.get(t, 0), actual.get(t, 0)) for t in types}
 
 

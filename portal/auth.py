@@ -22,7 +22,7 @@ from jose import JWTError, jwt
 from models.db import utcnow
 from models.tables import Account
 from models.unit_query import scope_for
-from portal.keys import RUNTIME, SETTINGS
+from portal.keys import ACCOUNT, CSRF, RUNTIME, SCOPE, SETTINGS
 
 SESSION_COOKIE = "bzops_session"
 CSRF_COOKIE = "bzops_csrf"
@@ -59,13 +59,13 @@ async def load_account(request: web.Request) -> Account | None:
         account = await session.get(Account, int(claims["sub"]))
         if account is None or account.locked or claims.get("pwf") != password_fingerprint(account):
             return None
-        request["scope"] = await scope_for(session, account_id=account.id or 0, role=account.role)
+        request[SCOPE] = await scope_for(session, account_id=account.id or 0, role=account.role)
     return account
 
 
 @web.middleware
 async def session_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    request["account"] = await load_account(request)
+    request[ACCOUNT] = await load_account(request)
     return await handler(request)
 
 
@@ -73,12 +73,12 @@ async def session_middleware(request: web.Request, handler: Handler) -> web.Stre
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     token = request.cookies.get(CSRF_COOKIE) or ""
     fresh = not token
-    request["csrf"] = token or secrets.token_urlsafe(24)
+    request[CSRF] = token or secrets.token_urlsafe(24)
     if request.method in UNSAFE and not await _csrf_ok(request, token):
         raise web.HTTPForbidden(text="CSRF 校验失败：请刷新页面后重试")
     response = await handler(request)
     if fresh:
-        response.set_cookie(CSRF_COOKIE, request["csrf"], httponly=True, samesite="Lax")
+        response.set_cookie(CSRF_COOKIE, request[CSRF], httponly=True, samesite="Lax")
     return response
 
 
@@ -93,7 +93,7 @@ async def _csrf_ok(request: web.Request, cookie: str) -> bool:
 
 def login_required(handler: Handler) -> Handler:
     async def wrapped(request: web.Request) -> web.StreamResponse:
-        if request.get("account") is None:
+        if request.get(ACCOUNT) is None:
             raise web.HTTPFound(f"/login?next={request.path_qs}")
         return await handler(request)
     wrapped.__name__ = handler.__name__

@@ -7,9 +7,14 @@ from arq.connections import ArqRedis
 from jinja2 import Environment
 
 from models.settings import Settings
+from models.tables import Account
+from models.unit_query import Scope
 from tasks.runtime import Runtime
 
 SETTINGS = web.AppKey("settings", Settings)
 RUNTIME = web.AppKey("runtime", Runtime)
 JINJA = web.AppKey("jinja", Environment)
+ACCOUNT = web.RequestKey("account", Account | None)  # type: ignore[arg-type]
+SCOPE = web.RequestKey("scope", Scope)
+CSRF = web.RequestKey("csrf", str)
 ARQ: web.AppKey[ArqRedis | None] = web.AppKey("arq")  # None when Redis is not reachable at start

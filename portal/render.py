@@ -9,7 +9,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from models.enums import LABELS, Level, Role, UnitKind, label
-from portal.keys import JINJA
+from portal.keys import ACCOUNT, CSRF, JINJA
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -31,6 +31,6 @@ def render(request: web.Request, page: str, context: dict[str, Any], *, partial:
     """Render ``page``, or only ``partial`` when HTMX asks (the page includes the same partial)."""
     name = partial if partial and is_htmx(request) else page
     env = request.app[JINJA]
-    base = {"request": request, "account": request.get("account"), "csrf": request.get("csrf", "")}
+    base = {"request": request, "account": request.get(ACCOUNT), "csrf": request.get(CSRF, "")}
     html = env.get_template(name).render({**base, **context})
     return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)

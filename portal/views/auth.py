@@ -7,7 +7,7 @@ from aiohttp import web
 from models.accounts import AccountError, authenticate
 from models.db import transaction
 from portal.auth import client_ip, end_session, issue_session
-from portal.keys import RUNTIME, SETTINGS
+from portal.keys import ACCOUNT, RUNTIME, SETTINGS
 from portal.render import render
 
 
@@ -19,7 +19,7 @@ def safe_next(target: str | None) -> str:
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:
-    if request.get("account"):
+    if request.get(ACCOUNT):
         raise web.HTTPFound(safe_next(request.query.get("next")))
     return render(request, "login.html", {"error": None, "login": "", "next": request.query.get("next", "/")})
 
@@ -28,13 +28,14 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     login, password = str(form.get("login", "")).strip(), str(form.get("password", ""))
     target = safe_next(str(form.get("next", "/")))
-    try:
-        async with transaction(request.app[RUNTIME].sessions) as session:
+    # The failure counter must be committed too, so the error is caught inside the transaction.
+    async with transaction(request.app[RUNTIME].sessions) as session:
+        try:
             account = await authenticate(session, login=login, password=password, ip=client_ip(request),
                                          max_failures=request.app[SETTINGS].login_max_failures)
-    except AccountError as error:
-        context = {"error": str(error), "login": login, "next": target}
-        return render(request, "login.html", context, status=401)
+        except AccountError as error:
+            context = {"error": str(error), "login": login, "next": target}
+            return render(request, "login.html", context, status=401)
     response = web.HTTPSeeOther(target)
     issue_session(response, request, account)
     raise response

@@ -7,7 +7,7 @@ from aiohttp import web
 from models.enums import EstType, label
 from models.unit_query import count_in_scope, posts_vs_holders, quota_vs_actual, unit_in_scope, units_in_scope
 from portal.auth import login_required
-from portal.keys import RUNTIME
+from portal.keys import RUNTIME, SCOPE
 from portal.render import render
 
 PAGE_SIZE = 50
@@ -20,9 +20,9 @@ async def home(request: web.Request) -> web.StreamResponse:
     query = request.query.get("q", "").strip()[:40]
     page = _page(request)
     async with request.app[RUNTIME].sessions() as session:
-        units = await units_in_scope(session, scope=request["scope"], query=query, limit=PAGE_SIZE + 1,
+        units = await units_in_scope(session, scope=request[SCOPE], query=query, limit=PAGE_SIZE + 1,
                                      offset=(page - 1) * PAGE_SIZE)
-        total = await count_in_scope(session, scope=request["scope"])
+        total = await count_in_scope(session, scope=request[SCOPE])
     context = {"units": units[:PAGE_SIZE], "more": len(units) > PAGE_SIZE, "page": page, "q": query,
                "total": total}
     return render(request, "home.html", context, partial="units/_rows.html")
@@ -37,7 +37,7 @@ def _page(request: web.Request) -> int:
 async def unit_detail(request: web.Request) -> web.StreamResponse:
     unit_id = int(request.match_info["unit_id"])
     async with request.app[RUNTIME].sessions() as session:
-        unit = await unit_in_scope(session, scope=request["scope"], unit_id=unit_id)
+        unit = await unit_in_scope(session, scope=request[SCOPE], unit_id=unit_id)
         if unit is None:
             raise web.HTTPNotFound()
         quotas = await quota_vs_actual(session, unit_id=unit_id)

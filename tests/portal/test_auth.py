@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from models.accounts import reset_password
+from models.audit import recent
+from models.db import transaction
+from tests.portal.conftest import csrf_token, login
+
+
+async def test_it_redirects_anonymous_users_to_login(client, world):
+    response = await client.get("/units/1?x=1", allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == "/login?next=/units/1?x=1"
+
+
+async def test_it_logs_in_and_out(client, world, rt):
+    response = await login(client, "steward")
+    assert response.status == 303 and response.headers["Location"] == "/"
+    home = await client.get("/")
+    assert "王专员" in await home.text()
+    token = await csrf_token(client)
+    out = await client.post("/logout", data={"_csrf": token}, allow_redirects=False)
+    assert out.status == 303
+    assert (await client.get("/", allow_redirects=False)).status == 302
+    async with rt.sessions() as session:
+        assert [a.action for a in await recent(session)][:1] == ["login.ok"]
+
+
+async def test_it_refuses_a_wrong_password_in_chinese(client, world):
+    response = await login(client, "steward", "wrong-password")
+    assert response.status == 401 and "登录名或密码错误" in await response.text()
+
+
+async def test_it_locks_the_account_after_repeated_failures(client, world):
+    for _ in range(5):
+        await login(client, "steward", "wrong-password")
+    response = await login(client, "steward")
+    assert response.status == 401 and "账号已锁定" in await response.text()
+
+
+async def test_it_refuses_a_post_without_the_csrf_token(client, world):
+    await client.get("/login")
+    response = await client.post("/login", data={"login": "steward", "password": "x"})
+    assert response.status == 403 and "CSRF" in await response.text()
+
+
+async def test_it_never_redirects_off_site_after_login(client, world):
+    token = await csrf_token(client)
+    response = await client.post("/login", allow_redirects=False, data={
+        "login": "steward", "password": "correct-horse-9", "_csrf": token, "next": "//evil.example/x"})
+    assert response.headers["Location"] == "/"
+
+
+async def test_it_ends_sessions_when_the_password_is_reset(client, world, rt):
+    await login(client, "steward")
+    async with transaction(rt.sessions) as session:
+        await reset_password(session, login="steward", password="another-pass-1", actor="test")
+    assert (await client.get("/", allow_redirects=False)).status == 302
+
+
+async def test_it_reports_health(client):
+    response = await client.get("/healthz")
+    body = await response.json()
+    assert response.status == 200 and body["database"] == "ok" and body["redis"] == "ok"

@@ -1,0 +1,59 @@
+"""The portal in headless Chromium at a phone's size: login, my units, a unit page, no sideways scroll."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from portal.app import create_app
+from tests.factories import PASSWORD, add_persons, person_record
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 375, "height": 812}
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+async def page(aiohttp_server, settings, redis, rt, world):
+    from playwright.async_api import async_playwright
+
+    server = await aiohttp_server(create_app(settings))
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = await browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                            base_url=str(server.make_url("/")))
+        yield await context.new_page()
+        await browser.close()
+
+
+async def no_sideways_scroll(page) -> bool:
+    return bool(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+async def shoot(page, name: str, tmp_path: Path) -> None:
+    target = Path(os.environ.get("BZOPS_SCREENSHOTS", tmp_path))
+    target.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(target / f"{name}.png"), full_page=True)
+
+
+async def test_it_works_on_a_phone(page, world, rt, tmp_path):
+    await add_persons(rt, person_record("C1-A", seq=101), person_record("C1-A", seq=103, leader_kind="unit_chief"))
+    await page.goto("/")
+    assert "/login" in page.url and await no_sideways_scroll(page)
+    await shoot(page, "login", tmp_path)
+    await page.fill("input[name=login]", "officer")
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("text=我的机构")
+    assert await page.locator(".list li").count() == 4 and await no_sideways_scroll(page)
+    await shoot(page, "home", tmp_path)
+    await page.fill("input[name=q]", "财政")
+    await page.wait_for_function("document.querySelectorAll('.list li').length === 1")
+    await page.click("text=甲县财政局")
+    await page.wait_for_selector("text=编制核定与实有")
+    assert await no_sideways_scroll(page)
+    await shoot(page, "unit", tmp_path)
