@@ -9,7 +9,7 @@ that lists the fields before and after. ID numbers never appear in events; mobil
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import String, any_, bindparam, insert, literal, select, update
@@ -21,6 +21,7 @@ from models.crypto import FieldCipher
 from models.db import utcnow
 from models.idcheck import check_id, mask_id, mask_mobile
 from models.records import PersonRecord
+from models.retirement import category_for, retirement_date
 from models.tables import Person, PersonEvent
 
 PERSON = Person.__table__  # type: ignore[attr-defined]
@@ -66,10 +67,20 @@ def person_row(record: PersonRecord, ctx: WriteContext, now: datetime) -> dict[s
     plain.update(
         id_hash=ctx.cipher.lookup_hash(ident.number), id_enc=ctx.cipher.encrypt(ident.number),
         id_masked=mask_id(ident.number), id_status=ident.status, id_birth=ident.birth,
-        id_sex=ident.sex, id_area=ident.area, created_batch_id=ctx.batch_id,
+        id_sex=ident.sex, id_area=ident.area, created_batch_id=ctx.batch_id, retire_on=retire_on(record),
         created_at=now, updated_at=now, version=1, **_mobile_fields(mobile, ctx.cipher),
     )
     return plain
+
+
+def retire_on(record: PersonRecord) -> date | None:
+    """The statutory retirement date, or None while birth date, sex or identity is unknown."""
+    if record.birth_date is None or record.sex not in ("M", "F"):
+        return None
+    if record.identity not in ("cadre", "worker") and record.sex == "F":
+        return None
+    category = category_for(record.sex, record.identity or "cadre")  # type: ignore[arg-type]
+    return retirement_date(record.birth_date, category, record.retire_age_months)
 
 
 def _mobile_fields(mobile: str | None, cipher: FieldCipher) -> dict[str, Any]:

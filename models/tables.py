@@ -32,6 +32,7 @@ class Unit(SQLModel, table=True):
     path: str = Field(default="/", max_length=400, index=True)  # "/1/7/42/": ancestors and self
     depth: int = 0
     uscc: str | None = Field(default=None, max_length=18)
+    uscc_status: str | None = Field(default=None, max_length=10)  # derived at write: ok / invalid
     region_code: str | None = Field(default=None, max_length=6)
     level: str = Field(max_length=4)
     kind: str = Field(max_length=20)
@@ -85,7 +86,7 @@ class Person(SQLModel, table=True):
     identity: str | None = Field(default=None, max_length=10)
     status: str = Field(default="active", max_length=12)
     in_est: bool = True
-    entry_date: date | None = None
+    entry_date: date | None = Field(default=None, index=True)
     exit_date: date | None = None
     post_unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     post_title: str | None = Field(default=None, max_length=100)
@@ -99,6 +100,9 @@ class Person(SQLModel, table=True):
     mobile_masked: str | None = Field(default=None, max_length=16)
     retire_age_months: int | None = None
     retire_basis: str | None = Field(default=None, max_length=200)
+    # Derived at write time from birth date, sex, identity and the override (2024 reform rules),
+    # so retirement rules are plain date comparisons in SQL.
+    retire_on: date | None = Field(default=None, index=True)
     created_batch_id: int | None = Field(default=None, index=True)
     version: int = 1
     created_at: datetime = _created()

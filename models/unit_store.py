@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.bulk import insert_rows
 from models.db import utcnow
+from models.idcheck import check_uscc
 from models.person_store import WriteCounts
 from models.records import POST_KEYS, UnitRecord
 from models.tables import PostQuota, Quota, Unit
@@ -84,7 +85,16 @@ def _nonzero(counts: dict[Any, int]) -> dict[Any, int]:
 
 def _unit_values(record: UnitRecord) -> dict[str, Any]:
     plain = asdict(record)
-    return {f: plain[f] for f in UNIT_FIELDS}
+    values = {f: plain[f] for f in UNIT_FIELDS}
+    values["uscc_status"] = uscc_status(record.uscc)
+    return values
+
+
+def uscc_status(uscc: str | None) -> str | None:
+    """Derived at write time so rule A8 is a plain comparison in SQL."""
+    if not uscc:
+        return None
+    return "ok" if check_uscc(uscc).ok else "invalid"
 
 
 async def _insert_units(session: AsyncSession, fresh: list[UnitRecord]) -> dict[str, int]:

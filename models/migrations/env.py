@@ -8,7 +8,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+import models.rule_tables
+import models.tables  # noqa: F401
 from models.db import create_engine
 from models.settings import Settings
 
