@@ -110,6 +110,8 @@ class PersonWriter:
             elif _diff(old, row):
                 changed.append((old, row))
         await insert_rows(self.session, PERSON, fresh)
+        if self.ctx.batch_id is None:
+            await self._create_events(fresh, now)
         await self._update(changed, now)
         counts = WriteCounts(len(fresh), len(changed), len(rows) - len(fresh) - len(changed))
         self.counts.add(counts)
@@ -125,6 +127,16 @@ class PersonWriter:
                    literal("create"), PERSON.c.created_batch_id)
             .where(PERSON.c.created_batch_id == self.ctx.batch_id),
         ))
+
+    async def _create_events(self, fresh: list[dict[str, Any]], now: datetime) -> None:
+        """Without a batch to select by, find this chunk's new rows by key (small writes only)."""
+        if not fresh:
+            return
+        keys = {(row["id_hash"], row["unit_id"]) for row in fresh}
+        found = await self._existing(fresh)
+        events = [{"person_id": row["id"], "at": now, "source": self.ctx.source, "actor": self.ctx.actor,
+                   "kind": "create", "changes": None, "batch_id": None} for key, row in found.items() if key in keys]
+        await insert_rows(self.session, EVENT, events)
 
     async def _existing(self, rows: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
         hashes = list({row["id_hash"] for row in rows})

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.bulk import insert_rows, is_postgres
 from models.calendar_store import load_calendar
 from models.db import utcnow
+from models.quality import recompute
 from models.rule_config import ActiveRule, load_rules
 from models.rule_tables import ScanHit, ScanRun, ScanScope
 from models.scan_merge import merge
@@ -115,6 +116,7 @@ async def _evaluate(session: AsyncSession, run: ScanRun, rules: list[ActiveRule]
                          evaluated=[r.code for r in enabled], enabled=[r.code for r in enabled], scoped=scoped)
     for name, value in asdict(counts).items():
         setattr(outcome, name, value)
+    await recompute(session, scan_id=scan_id, scoped=scoped, today=run.as_of)
 
 
 async def _stage_hits(session: AsyncSession, active: ActiveRule, ctx: Any, scan_id: int, deadlines: Deadlines) -> int:

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     aliyun_sms_url: str = "https://dysmsapi.aliyuncs.com"
     allow_private_urls: bool = False
     import_chunk_rows: int = 5000
+    # Scans: incremental every few minutes, full nightly (cron fields of the arq worker).
+    scan_every_minutes: int = 5
+    full_scan_hour: int = 2
+    full_scan_minute: int = 15
 
     @model_validator(mode="after")
     def _require_keys_in_production(self) -> Settings:

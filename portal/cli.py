@@ -82,10 +82,9 @@ async def _until_stopped(worker: object) -> None:
 
 
 async def _prepare(settings: Settings) -> None:
-    from tasks.seed.demo import print_demo_logins, seed_demo_if_empty
-
     from models.migrate import upgrade
     from tasks.runtime import runtime
+    from tasks.seed.demo import print_demo_logins, seed_demo_if_empty
 
     async with runtime(settings) as rt:
         await upgrade(rt.engine, settings)

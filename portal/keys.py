@@ -14,7 +14,7 @@ from tasks.runtime import Runtime
 SETTINGS = web.AppKey("settings", Settings)
 RUNTIME = web.AppKey("runtime", Runtime)
 JINJA = web.AppKey("jinja", Environment)
-ACCOUNT = web.RequestKey("account", Account | None)  # type: ignore[arg-type]
+ACCOUNT: web.RequestKey[Account | None] = web.RequestKey("account")
 SCOPE = web.RequestKey("scope", Scope)
 CSRF = web.RequestKey("csrf", str)
 ARQ: web.AppKey[ArqRedis | None] = web.AppKey("arq")  # None when Redis is not reachable at start

@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from models.enums import LABELS, Level, Role, UnitKind, label
+from models.enums import LABELS, EstType, LeaderKind, Level, PersonStatus, Role, Sex, UnitKind, label
 from portal.keys import ACCOUNT, CSRF, JINJA
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -17,7 +17,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 def make_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(label=label, LABELS=LABELS, Role=Role, UnitKind=UnitKind, Level=Level)
+    env.globals.update(label=label, LABELS=LABELS, Role=Role, UnitKind=UnitKind, Level=Level, Sex=Sex, EstType=EstType,
+                       PersonStatus=PersonStatus, LeaderKind=LeaderKind)
     env.filters["pct"] = lambda part, whole: f"{100 * part / whole:.0f}%" if whole else "—"
     return env
 

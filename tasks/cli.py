@@ -1,4 +1,4 @@
-"""The admin CLI (``bzops``): migrate, seed, import, export, template, user, worker.
+"""The admin CLI (``bzops``): migrate, seed, import, export, template, user, worker, scan, warnings, rules.
 
 ``portal.cli`` adds ``web`` and ``run`` on top (the portal sits above tasks in the import order).
 Every command prints a one-line summary; exit code 0 is success, 1 a refused or failed command,
@@ -41,9 +41,9 @@ def migrate(ctx: click.Context, revision: str) -> None:
 
 
 def _register_all() -> None:
-    from tasks import cli_data, cli_seed, cli_users, cli_worker
+    from tasks import cli_data, cli_rules, cli_seed, cli_users, cli_worker
 
-    for module in (cli_data, cli_seed, cli_users, cli_worker):
+    for module in (cli_data, cli_rules, cli_seed, cli_users, cli_worker):
         module.register(cli)
 
 

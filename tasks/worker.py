@@ -10,14 +10,16 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from arq import cron
+from arq import cron, func
 from arq.connections import RedisSettings
 
 from models.crypto import FieldCipher
-from models.db import create_engine, session_factory
+from models.db import create_engine, local_today, session_factory
 from models.settings import Settings
 from tasks.runtime import Runtime
+from tasks.scanning import scan_now
 
 logger = logging.getLogger(__name__)
 Ctx = dict[str, Any]
@@ -49,11 +51,36 @@ def redis_settings(settings: Settings) -> RedisSettings:
     return redis
 
 
+async def incremental_scan(ctx: Ctx) -> str:
+    """Cron: scan what changed since the last scan (falls back to full when rules changed)."""
+    rt: Runtime = ctx["rt"]
+    outcome = await scan_now(rt, as_of=local_today(rt.settings.tz))
+    return outcome.summary()
+
+
+async def full_scan(ctx: Ctx) -> str:
+    """Cron, nightly: evaluate every rule on all data."""
+    rt: Runtime = ctx["rt"]
+    outcome = await scan_now(rt, as_of=local_today(rt.settings.tz), full=True)
+    return outcome.summary()
+
+
+def cron_jobs(settings: Settings) -> list[Any]:
+    every = settings.scan_every_minutes
+    return [
+        cron(heartbeat, second={0}),
+        cron(incremental_scan, minute=set(range(0, 60, every)), second={30}, timeout=1800),
+        cron(full_scan, hour={settings.full_scan_hour}, minute={settings.full_scan_minute}, timeout=3600),
+    ]
+
+
 def worker_settings(settings: Settings, *, burst: bool = False) -> dict[str, Any]:
     """Keyword arguments for :class:`arq.worker.Worker`."""
     return {
-        "functions": [heartbeat],
-        "cron_jobs": [cron(heartbeat, second={0}, run_at_startup=False)],
+        "functions": [heartbeat, func(incremental_scan, name="incremental_scan", timeout=1800),
+                      func(full_scan, name="full_scan", timeout=3600)],
+        "cron_jobs": cron_jobs(settings),
+        "timezone": ZoneInfo(settings.tz),
         "on_startup": startup,
         "on_shutdown": shutdown,
         "redis_settings": redis_settings(settings),

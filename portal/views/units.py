@@ -5,8 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from models.enums import EstType, label
+from models.quality import unit_quality
 from models.unit_query import count_in_scope, posts_vs_holders, quota_vs_actual, unit_in_scope, units_in_scope
+from models.warning_query import WarningFilter, counts_by_severity, list_warnings
 from portal.auth import login_required
+from portal.context import page_number, today
 from portal.keys import RUNTIME, SCOPE
 from portal.render import render
 
@@ -18,19 +21,15 @@ RANK_LABELS = {"chief": "正职", "deputy": "副职"}
 @login_required
 async def home(request: web.Request) -> web.StreamResponse:
     query = request.query.get("q", "").strip()[:40]
-    page = _page(request)
+    page = page_number(request)
     async with request.app[RUNTIME].sessions() as session:
         units = await units_in_scope(session, scope=request[SCOPE], query=query, limit=PAGE_SIZE + 1,
                                      offset=(page - 1) * PAGE_SIZE)
         total = await count_in_scope(session, scope=request[SCOPE])
+        counts = await counts_by_severity(session, scope=request[SCOPE], today=today(request))
     context = {"units": units[:PAGE_SIZE], "more": len(units) > PAGE_SIZE, "page": page, "q": query,
-               "total": total}
+               "total": total, "counts": counts}
     return render(request, "home.html", context, partial="units/_rows.html")
-
-
-def _page(request: web.Request) -> int:
-    raw = request.query.get("page", "1")
-    return max(int(raw), 1) if raw.isdigit() else 1
 
 
 @login_required
@@ -42,7 +41,11 @@ async def unit_detail(request: web.Request) -> web.StreamResponse:
             raise web.HTTPNotFound()
         quotas = await quota_vs_actual(session, unit_id=unit_id)
         posts = await posts_vs_holders(session, unit_id=unit_id)
+        warnings = await list_warnings(session, scope=request[SCOPE], filters=WarningFilter(unit_id=unit_id),
+                                       today=today(request), limit=20)
+        quality, indicators = await unit_quality(session, unit_id=unit_id)
     context = {
+        "warnings": warnings, "quality": quality, "indicators": indicators,
         "unit": unit,
         "quotas": [(label(EstType, t), a, n) for t, (a, n) in quotas.items()],
         "posts": [(f"{SCOPE_LABELS[s]}{RANK_LABELS[r]}", a, n) for (s, r), (a, n) in posts.items()],

@@ -1,0 +1,122 @@
+"""Warnings inbox, warning detail (evidence and timeline) and the actions on a warning."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from aiohttp import web
+
+from models.db import transaction
+from models.rules.base import SEVERITIES
+from models.rules.catalogue import CATALOGUE
+from models.warning_actions import WarningActionError, acknowledge, allowed, decide, dispute, snooze
+from models.warning_detail import occupants, post_holders, same_person_records
+from models.warning_query import STATUS_LABELS, WarningFilter, count_warnings, get_warning, list_warnings, timeline
+from portal.attachments import AttachmentError, attachment_path, save_attachment
+from portal.auth import login_required
+from portal.context import actor, page_number, today
+from portal.keys import ACCOUNT, RUNTIME, SCOPE
+from portal.present import evidence_rows
+from portal.render import render
+
+PAGE_SIZE = 30
+ACTIONS = ("acknowledge", "snooze", "dispute", "decide")
+HOLDER_KINDS = {"unit.chief": "unit_chief", "unit.deputy": "unit_deputy", "internal.chief": "internal_chief",
+                "internal.deputy": "internal_deputy"}
+
+
+def filters_from(query: Any) -> WarningFilter:
+    unit = query.get("unit", "")
+    return WarningFilter(rule=query.get("rule") or None, severity=query.get("severity") or None,
+                         unit_id=int(unit) if unit.isdigit() else None, status=query.get("status") or None,
+                         overdue=query.get("overdue") == "1")
+
+
+@login_required
+async def inbox(request: web.Request) -> web.StreamResponse:
+    filters, page, day = filters_from(request.query), page_number(request), today(request)
+    async with request.app[RUNTIME].sessions() as session:
+        rows = await list_warnings(session, scope=request[SCOPE], filters=filters, today=day,
+                                   limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+        total = await count_warnings(session, scope=request[SCOPE], filters=filters, today=day)
+    context = {"rows": rows[:PAGE_SIZE], "more": len(rows) > PAGE_SIZE, "page": page, "total": total,
+               "f": filters, "query": dict(request.query), "rules": CATALOGUE, "severities": SEVERITIES,
+               "statuses": STATUS_LABELS}
+    return render(request, "warnings/inbox.html", context, partial="warnings/_rows.html")
+
+
+async def _load(request: web.Request) -> dict[str, Any]:
+    async with request.app[RUNTIME].sessions() as session:
+        warning = await get_warning(session, scope=request[SCOPE], warning_id=int(request.match_info["warning_id"]),
+                                    today=today(request))
+    if warning is None:
+        raise web.HTTPNotFound()
+    return warning
+
+
+@login_required
+async def detail(request: web.Request) -> web.StreamResponse:
+    warning = await _load(request)
+    async with request.app[RUNTIME].sessions() as session:
+        events = await timeline(session, warning_id=warning["id"])
+        records = await _records(session, warning)
+    role = request[ACCOUNT].role  # type: ignore[union-attr]
+    can = {action: allowed(action, role, warning["status"]) for action in ACTIONS}
+    context = {"w": warning, "rule": CATALOGUE.get(warning["rule_code"]), "events": events, "records": records,
+               "evidence": evidence_rows(warning["evidence"]), "can": can, "error": request.query.get("error"),
+               "severities": SEVERITIES, "today": today(request)}
+    return render(request, "warnings/detail.html", context)
+
+
+async def _records(session: Any, warning: dict[str, Any]) -> dict[str, Any]:
+    code, evidence = warning["rule_code"], warning["evidence"]
+    if code in ("C1_OVER_QUOTA", "C2_AT_QUOTA", "C3_VACANCY"):
+        return {"occupants": await occupants(session, unit_id=warning["unit_id"], est_type=evidence["type"])}
+    if code == "C5_OVER_POSTS":
+        kind = HOLDER_KINDS[evidence["post"]]
+        return {"occupants": await post_holders(session, unit_id=warning["unit_id"], leader_kind=kind)}
+    if code == "A6_DUPLICATE" and warning["person_id"]:
+        return {"same_person": await same_person_records(session, person_id=warning["person_id"])}
+    return {}
+
+
+@login_required
+async def act(request: web.Request) -> web.StreamResponse:
+    warning = await _load(request)
+    action = request.match_info["action"]
+    form = await request.post()
+    try:
+        async with transaction(request.app[RUNTIME].sessions) as session:
+            await _perform(request, session, warning, action, form)
+    except (WarningActionError, AttachmentError, ValueError) as error:
+        raise web.HTTPSeeOther(f"/warnings/{warning['id']}?error={_quote(str(error))}") from None
+    raise web.HTTPSeeOther(f"/warnings/{warning['id']}")
+
+
+async def _perform(request: web.Request, session: Any, warning: dict[str, Any], action: str, form: Any) -> None:
+    who = actor(request)
+    if action == "acknowledge":
+        await acknowledge(session, warning, who)
+    elif action == "snooze":
+        until = date.fromisoformat(str(form.get("until", "")))
+        await snooze(session, warning, who, until=until, reason=str(form.get("reason", "")), today=today(request))
+    elif action == "dispute":
+        name = await save_attachment(request, warning["id"], form.get("attachment"))
+        await dispute(session, warning, who, text=str(form.get("text", "")), attachment=name)
+    elif action in ("accept", "reject"):
+        await decide(session, warning, who, accept=action == "accept", note=str(form.get("note", "")))
+    else:
+        raise web.HTTPNotFound()
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text[:200])
+
+
+@login_required
+async def attachment(request: web.Request) -> web.StreamResponse:
+    warning = await _load(request)  # scope check: 404 unless the warning is visible to this user
+    return web.FileResponse(attachment_path(request, warning["id"], request.match_info["name"]))
