@@ -70,6 +70,7 @@ class Warning(SQLModel, table=True):
     resolved_scan_id: int | None = Field(default=None, index=True)
     reopened_scan_id: int | None = Field(default=None, index=True)
     reopen_count: int = 0
+    escalation_level: int = 0
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     acknowledged_by: str | None = Field(default=None, max_length=60)
     snoozed_until: date | None = None

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.bulk import insert_rows, is_postgres
 from models.calendar_store import load_calendar
 from models.db import utcnow
+from models.digest_marks import mark_for_scan
 from models.quality import recompute
 from models.rule_config import ActiveRule, load_rules
 from models.rule_tables import ScanHit, ScanRun, ScanScope
@@ -117,6 +118,7 @@ async def _evaluate(session: AsyncSession, run: ScanRun, rules: list[ActiveRule]
     for name, value in asdict(counts).items():
         setattr(outcome, name, value)
     await recompute(session, scan_id=scan_id, scoped=scoped, today=run.as_of)
+    await mark_for_scan(session, scan_id=scan_id, now=run.started_at)
 
 
 async def _stage_hits(session: AsyncSession, active: ActiveRule, ctx: Any, scan_id: int, deadlines: Deadlines) -> int:
