@@ -15,6 +15,8 @@ from aiohttp import web
 
 from models.settings import Settings
 from tasks.cli import cli
+
+__all__ = ["cli", "main"]
 from tasks.cli_common import CONTEXT, fail, settings_of
 from tasks.redis_check import redis_reachable, redis_unreachable_message
 
@@ -83,13 +85,25 @@ async def _until_stopped(worker: object) -> None:
 
 async def _prepare(settings: Settings) -> None:
     from models.migrate import upgrade
+    from tasks.bootstrap import seed_demo_if_empty
+    from tasks.cli_seed import print_demo
     from tasks.runtime import runtime
-    from tasks.seed.demo import print_demo_logins, seed_demo_if_empty
 
     async with runtime(settings) as rt:
         await upgrade(rt.engine, settings)
+        click.echo("首次启动：写入演示数据……" if await _empty(rt) else "数据库已有数据，跳过演示数据。")
         result = await seed_demo_if_empty(rt)
-    print_demo_logins(result)
+    if result is not None:
+        print_demo(result)
+    else:
+        click.echo("演示账号（若未修改）：admin、officer、leader、steward1 等，密码 bzops-demo；"
+                   "账号列表见 bzops user list")
+
+
+async def _empty(rt: object) -> bool:
+    from tasks.bootstrap import database_is_empty
+
+    return await database_is_empty(rt)  # type: ignore[arg-type]
 
 
 def main() -> None:

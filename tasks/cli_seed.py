@@ -51,7 +51,7 @@ def seed(ctx: click.Context, demo: bool, units: int | None, persons: int | None,
     if demo:
         if units is not None or persons is not None or out_dir is not None:
             fail("--demo 不能与 --units、--persons、--to-files 同时使用")
-        _print_demo(_guard(lambda: run_async(ctx, lambda rt: seed_demo(rt, day, bar(1500, "生成人员", "人")))))
+        print_demo(_guard(lambda: run_async(ctx, lambda rt: seed_demo(rt, day, bar(1500, "生成人员", "人")))))
         return
     if units is None or persons is None:
         fail("请给出 --units 和 --persons，或使用 --demo")
@@ -85,7 +85,7 @@ def _print_counts(counts: dict[str, int]) -> None:
         click.echo("注入缺陷：" + "；".join(shown))
 
 
-def _print_demo(result: DemoResult) -> None:
+def print_demo(result: DemoResult) -> None:
     _print_counts(result.counts)
     click.echo(f"缺陷清单：{result.manifest_path}")
     click.echo("演示账号（密码均为 bzops-demo）：")

@@ -8,16 +8,23 @@ database, which is the source of truth; Redis is transport. ``bzops worker`` run
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiohttp import ClientSession
 from arq import cron, func
 from arq.connections import RedisSettings
 
+from bot.http import ApiClient
 from models.crypto import FieldCipher
-from models.db import create_engine, local_today, session_factory
+from models.db import create_engine, local_today, session_factory, utcnow
 from models.settings import Settings
+from tasks.notify.send import send_one
+from tasks.notify.sweep import job_id, sweep
 from tasks.runtime import Runtime
 from tasks.scanning import scan_now
 
@@ -25,17 +32,41 @@ logger = logging.getLogger(__name__)
 Ctx = dict[str, Any]
 HEARTBEAT_KEY = "bzops:worker:heartbeat"
 HEARTBEAT_TTL = 600
+SHORT_DEFER = timedelta(seconds=65)
 
 
 async def startup(ctx: Ctx) -> None:
     settings: Settings = ctx["settings"]
     engine = create_engine(settings)
     ctx["rt"] = Runtime(settings, engine, session_factory(engine), FieldCipher(settings.data_key_bytes))
+    ctx["http_session"] = ClientSession()
+    ctx["http"] = ApiClient(ctx["http_session"], allow_private=settings.allow_private_urls)
+    ctx["worker_name"] = f"{socket.gethostname()}:{os.getpid()}"
     await heartbeat(ctx)
 
 
 async def shutdown(ctx: Ctx) -> None:
+    await ctx["http_session"].close()
     await ctx["rt"].engine.dispose()
+
+
+async def send_outbox(ctx: Ctx, outbox_id: int) -> str:
+    """Send one outbox row (ids only: the row is the source of truth).
+
+    A short deferral (the rate limiter's next free slot) is queued at once; longer ones (backoff,
+    a paused target) are left to the sweeper, which enqueues every row whose time has come.
+    """
+    result = await send_one(ctx["rt"], ctx["redis"], ctx["http"], outbox_id, ctx["worker_name"])
+    if result.retry_at is not None and result.retry_at - utcnow() <= SHORT_DEFER:
+        await ctx["redis"].enqueue_job("send_outbox", outbox_id, _job_id=job_id(outbox_id, result.retry_at),
+                                       _defer_until=result.retry_at)
+    return result.status
+
+
+async def sweep_outbox(ctx: Ctx) -> str:
+    """Cron: recover stale claims, compose due digests, enqueue everything due."""
+    outcome = await sweep(ctx["rt"], ctx["redis"])
+    return f"recovered {outcome.recovered}, composed {outcome.composed}, enqueued {outcome.enqueued}"
 
 
 async def heartbeat(ctx: Ctx) -> float:
@@ -71,6 +102,7 @@ def cron_jobs(settings: Settings) -> list[Any]:
         cron(heartbeat, second={0}),
         cron(incremental_scan, minute=set(range(0, 60, every)), second={30}, timeout=1800),
         cron(full_scan, hour={settings.full_scan_hour}, minute={settings.full_scan_minute}, timeout=3600),
+        cron(sweep_outbox, second={0, 30}, timeout=300),
     ]
 
 
@@ -78,7 +110,8 @@ def worker_settings(settings: Settings, *, burst: bool = False) -> dict[str, Any
     """Keyword arguments for :class:`arq.worker.Worker`."""
     return {
         "functions": [heartbeat, func(incremental_scan, name="incremental_scan", timeout=1800),
-                      func(full_scan, name="full_scan", timeout=3600)],
+                      func(full_scan, name="full_scan", timeout=3600), func(send_outbox, name="send_outbox"),
+                      func(sweep_outbox, name="sweep_outbox", timeout=300)],
         "cron_jobs": cron_jobs(settings),
         "timezone": ZoneInfo(settings.tz),
         "on_startup": startup,

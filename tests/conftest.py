@@ -93,9 +93,12 @@ async def _truncate_all(value: Runtime) -> None:
 
 @pytest.fixture
 async def redis(settings: Settings) -> AsyncIterator[object]:
-    from redis.asyncio import Redis
+    """An arq pool (a redis client that can also enqueue jobs) on the test database, flushed."""
+    from arq import create_pool
 
-    client = Redis.from_url(settings.redis_url)
+    from tasks.worker import redis_settings
+
+    client = await create_pool(redis_settings(settings))
     await client.flushdb()
     yield client
     await client.flushdb()

@@ -50,6 +50,13 @@ def type_allowed(kind: Any, name: Any, est_type: Any, ctx: RuleContext) -> Colum
     return or_(*allowed)
 
 
+def type_allowed_for(kind: str, name: str, est_type: str) -> bool:
+    """The default matrix of :func:`type_allowed`, in Python (for generators and forms)."""
+    if est_type in ALLOWED_TYPES.get(kind, []):
+        return True
+    return kind == "gov" and est_type == "ZF" and any(k in name for k in ZF_GOV_KEYWORDS)
+
+
 def missing_list(fields: dict[str, str]) -> ColumnElement[str]:
     """'学历、手机号' style list of the empty fields, built in SQL (|| works on both backends)."""
     parts = [case((PERSON.c[name].is_(None), literal(f"{title}、")), else_=literal(""))

@@ -7,8 +7,8 @@ C1, so the rules do not interfere with each other: the manifest lists exactly wh
 should find.
 
 * Unit kinds: A8 (broken USCC check), C1 (one or two persons over the main type's quota),
-  C5 (one unit deputy more than approved). C1 subjects are computed from the final counts,
-  so a C4 person whose type has no quota in the unit also makes that unit C1.
+  C5 (one unit deputy more than approved). C1 subjects are computed from the final counts of
+  the types the unit may use; a type it may not use at all is C4 (混编), never also C1.
 * Person kinds: A1, A2, A3, A4 (ID problems: the importer refuses them, so they are only
   injected when writing to the database), A6 (the same person active in a second, later unit:
   both records are subjects), A10, A11, B3, B5, B6, C4, D1.

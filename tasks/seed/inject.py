@@ -14,6 +14,7 @@ from random import Random
 
 from models.records import PersonRecord
 from models.retirement import retirement_date
+from models.rules.common import type_allowed_for
 from tasks.seed.codes import break_id_check, impossible_id_date, legacy_id
 from tasks.seed.defects import DefectPlan, Manifest
 from tasks.seed.people import PersonFactory, UnitContext, Who, category
@@ -71,7 +72,8 @@ class UnitGenerator:
         by_type = Counter(r.est_type for r in active)
         for est_type, actual in sorted(by_type.items(), key=lambda kv: str(kv[0])):
             approved = info.record.quotas.get(est_type or "", 0)
-            if actual > approved:
+            # A type the unit may not use at all is 混编 (C4), not 超编: the rules never report both.
+            if actual > approved and type_allowed_for(info.record.kind, info.record.name, est_type or ""):
                 self.manifest.unit("C1", info.record.code)
                 self.manifest.details["C1"].append([info.record.code, est_type, approved, actual])
         holders = Counter(POST_OF[r.leader_kind] for r in active if r.leader_kind in POST_OF)

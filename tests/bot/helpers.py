@@ -16,4 +16,4 @@ def digest_body(lines: int) -> str:
 
 def digest(lines: int, **overrides: object) -> Message:
     fields: dict[str, object] = {"title": "超编预警汇总", "body": digest_body(lines), "idempotency_key": "digest-1"}
-    return Message(**{**fields, **overrides})  # type: ignore[arg-type]
+    return Message(**{**fields, **overrides})

@@ -117,7 +117,7 @@ def test_it_refuses_an_unknown_category() -> None:
     ],
 )
 def test_it_maps_sex_and_identity_to_a_category(sex: str, identity: str, expected: str) -> None:
-    assert category_for(sex, identity) == expected  # type: ignore[arg-type]
+    assert category_for(sex, identity) == expected
 
 
 @pytest.mark.parametrize(

@@ -104,7 +104,8 @@ async def test_it_counts_chief_and_deputy_posts_separately(rt, units):
     await scan(rt, date(2026, 11, 23))
     found = await live(rt, "C5_OVER_POSTS")
     assert list(found) == [f"C5_OVER_POSTS:u{units['U1']}:unit.chief"]
-    assert found[f"C5_OVER_POSTS:u{units['U1']}:unit.chief"].evidence == {"approved": 1, "held": 2, "post": "unit.chief"}
+    evidence = found[f"C5_OVER_POSTS:u{units['U1']}:unit.chief"].evidence
+    assert evidence == {"approved": 1, "held": 2, "post": "unit.chief"}
 
 
 async def test_it_finds_one_person_in_two_establishments(rt, units):
@@ -129,7 +130,8 @@ async def test_it_flags_bad_id_numbers(rt, units, number, rule):
 
 
 async def test_it_flags_sex_and_birth_date_that_contradict_the_id(rt, units):
-    await add_persons(rt, person_record("U1", seq=101, sex="F"), person_record("U1", seq=103, birth_date=date(1985, 6, 16)))
+    await add_persons(rt, person_record("U1", seq=101, sex="F"),
+                      person_record("U1", seq=103, birth_date=date(1985, 6, 16)))
     await scan(rt, date(2026, 11, 23))
     assert len(await live(rt, "A3_ID_MISMATCH")) == 2
 

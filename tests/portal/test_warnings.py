@@ -114,7 +114,8 @@ async def test_it_refuses_attachments_of_other_types(as_user, warned):
 async def test_admins_change_rules_and_others_cannot(as_user, warned, rt, client):
     officer = await as_user("officer")
     assert (await officer.get("/admin/rules")).status == 200
-    denied = await post(officer, "/admin/rules/C3_VACANCY", enabled="on", severity="S3", **{"param.vacancy_percent": "30"})
+    denied = await post(officer, "/admin/rules/C3_VACANCY", enabled="on", severity="S3",
+                        **{"param.vacancy_percent": "30"})
     assert denied.status == 403
     await post(client, "/logout")
     await login(client, "admin")

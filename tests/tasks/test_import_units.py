@@ -36,7 +36,8 @@ async def test_it_imports_a_tree_given_children_before_parents(rt, tmp_path: Pat
 
 
 async def test_it_refuses_the_whole_file_when_one_row_is_bad(rt, tmp_path: Path):
-    rows = [unit_row("A"), unit_row("B", 机构层级="区级"), unit_row("C", 行政编制="-3"), unit_row("D", 上级机构编码="ZZZ")]
+    rows = [unit_row("A"), unit_row("B", 机构层级="区级"), unit_row("C", 行政编制="-3"),
+            unit_row("D", 上级机构编码="ZZZ")]
     source = write_csv(tmp_path / "units.csv", UNIT_HEADERS, rows)
     result = await import_units(rt.sessions, source)
     assert not result.committed and result.counts.inserted == 0
@@ -89,6 +90,6 @@ async def test_it_names_missing_required_columns(rt, tmp_path: Path):
 
 
 async def test_it_matches_headers_by_name_in_any_order(rt, tmp_path: Path):
-    headers = list(reversed(UNIT_HEADERS)) + ["备注"]
+    headers = [*reversed(UNIT_HEADERS), "备注"]
     result = await import_units(rt.sessions, write_csv(tmp_path / "u.csv", headers, [unit_row("A", 备注="x")]))
     assert result.committed and result.ignored_headers == ["备注"]

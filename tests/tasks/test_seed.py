@@ -16,6 +16,7 @@ from models.enums import Role
 from models.idcheck import check_id, check_uscc, mask_id
 from models.records import PersonRecord, UnitRecord
 from models.retirement import add_months_clamped, category_for, retirement_date
+from models.rules.common import type_allowed_for
 from models.tables import AccountScope, ImportBatch, Person, Unit
 from tasks.importing.persons import import_persons
 from tasks.importing.units import import_units
@@ -105,7 +106,8 @@ def count_rules(units: list[UnitRecord], persons: list[PersonRecord]) -> tuple[l
              "internal_chief": ("internal", "chief"), "internal_deputy": ("internal", "deputy")}
     holders = Counter((p.unit_code, posts[p.leader_kind]) for p in persons if is_active(p) and p.leader_kind in posts)
     quota = {u.code: u for u in units}
-    over = {code for (code, t), n in by_type.items() if n > quota[code].quotas.get(t or "", 0)}
+    over = {code for (code, t), n in by_type.items()
+            if n > quota[code].quotas.get(t or "", 0) and type_allowed_for(quota[code].kind, quota[code].name, t or "")}
     extra = {code for (code, key), n in holders.items() if n > quota[code].posts.get(key, 0)}
     return sorted(over), sorted(extra)
 

@@ -1,0 +1,59 @@
+"""First start of ``bzops run``: demo data, demo notification targets (the ``log`` channel, so
+digests land in ``var/outbox/``), and a first full scan so the portal has warnings to show."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from models.db import local_today, transaction
+from models.notify_tables import Target
+from models.tables import Unit
+from models.targets import TargetSpec, create_target
+from tasks.runtime import Runtime
+from tasks.scanning import scan_now
+from tasks.seed.demo import DemoResult, seed_demo
+
+
+async def database_is_empty(rt: Runtime) -> bool:
+    async with rt.sessions() as session:
+        return not await session.scalar(select(func.count()).select_from(Unit))
+
+
+async def seed_demo_if_empty(rt: Runtime) -> DemoResult | None:
+    """Seed the demo county once; later starts keep whatever the database holds."""
+    if not await database_is_empty(rt):
+        return None
+    today = local_today(rt.settings.tz)
+    result = await seed_demo(rt, as_of=today)
+    await create_demo_targets(rt)
+    await scan_now(rt, as_of=today, full=True)
+    return result
+
+
+async def create_demo_targets(rt: Runtime) -> None:
+    """One log-channel group per steward's unit and one for the county office (编办)."""
+    async with transaction(rt.sessions) as session:
+        unit = Unit.__table__  # type: ignore[attr-defined]
+        units = (await session.execute(select(unit.c.code, unit.c.name, unit.c.depth)
+                                       .order_by(unit.c.depth, unit.c.path))).all()
+        county = next(u for u in units if u.depth == 2)
+        stewards = await _steward_units(session)
+        specs = [TargetSpec(f"{name}工作群（演示）", "log", {}, ("digest", "s1", "reminder"), code)
+                 for code, name in stewards]
+        specs.append(TargetSpec(f"{county.name}编办工作群（演示）", "log", {}, ("digest", "escalation", "admin"),
+                                county.code, subtree=True, group_by="all"))
+        for spec in specs:
+            await create_target(session, rt.cipher, spec, actor="demo")
+        await session.flush()
+        count = await session.scalar(select(func.count()).select_from(Target))
+        assert count == len(specs)
+
+
+async def _steward_units(session: object) -> list[tuple[str, str]]:
+    from models.tables import Account, AccountScope
+
+    unit, scope, account = (t.__table__ for t in (Unit, AccountScope, Account))  # type: ignore[union-attr]
+    query = (select(unit.c.code, unit.c.name).join(scope, scope.c.unit_id == unit.c.id)
+             .join(account, account.c.id == scope.c.account_id).where(account.c.role == "steward")
+             .order_by(account.c.login))
+    return [(code, name) for code, name in await session.execute(query)]  # type: ignore[attr-defined]

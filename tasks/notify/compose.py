@@ -1,0 +1,129 @@
+"""Composing due digest groups into outbox rows, in one transaction with the state they clear."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from bot import registry
+from bot.digest import Digest, Item, digest_message
+from models.calendar_store import load_calendar
+from models.db import transaction, utcnow
+from models.notify_tables import DigestState, Outbox, Target
+from models.tables import Unit
+from models.workdays import WorkCalendar
+from tasks.notify.items import items_by_unit, items_in_scope
+from tasks.notify.timing import change_due, held, repeat_due
+from tasks.runtime import Runtime
+
+
+async def compose_due(rt: Runtime, now: datetime | None = None) -> list[int]:
+    """Write an outbox row for every group that is due now; returns the new outbox ids."""
+    now = now or utcnow()
+    tz = ZoneInfo(rt.settings.tz)
+    async with transaction(rt.sessions) as session:
+        calendar = await load_calendar(session)
+        due = await _due_groups(session, now, tz, calendar)
+        unit_ids = [uid for s, _t, _r in due if (uid := _unit_of(s)) is not None]
+        per_unit = await items_by_unit(session, unit_ids,
+                                       now.astimezone(tz).date())
+        names = await _unit_names(session, due)
+        rows = [await _compose(session, rt, state, target, repeat, per_unit, names, now)
+                for state, target, repeat in due]
+        created = [row for row in rows if row is not None]
+        await session.flush()
+        return [row.id for row in created if row.id is not None]
+
+
+async def _due_groups(session: AsyncSession, now: datetime, tz: ZoneInfo,
+                      calendar: WorkCalendar) -> list[tuple[DigestState, Target, bool]]:
+    local = now.astimezone(tz)
+    pairs = await session.execute(select(DigestState, Target).join(Target, col(Target.id) == DigestState.target_id)
+                                  .where(col(Target.enabled).is_(True)))
+    due = []
+    for state, target in pairs:
+        changed, repeat = change_due(target, state, now), repeat_due(target, state, local, tz, calendar)
+        if (changed or repeat) and not held(target, state, local, calendar):
+            due.append((state, target, repeat and not changed))
+    return due
+
+
+def _unit_of(state: DigestState) -> int | None:
+    return int(state.group_key[1:]) if state.group_key.startswith("u") else None
+
+
+async def _unit_names(session: AsyncSession, due: list[tuple[DigestState, Target, bool]]) -> dict[int, str]:
+    ids = {uid for s, t, _r in due for uid in (_unit_of(s), t.unit_id) if uid is not None}
+    rows = await session.execute(select(col(Unit.id), col(Unit.name)).where(col(Unit.id).in_(ids)))
+    return {uid: name for uid, name in rows if uid is not None}
+
+
+async def _compose(session: AsyncSession, rt: Runtime, state: DigestState, target: Target, repeat: bool,
+                   per_unit: dict[int, list[Item]], names: dict[int, str], now: datetime) -> Outbox | None:
+    today = now.astimezone(ZoneInfo(rt.settings.tz)).date()
+    unit_id = _unit_of(state)
+    if unit_id is not None:
+        items = per_unit.get(unit_id, [])
+    else:
+        items = await items_in_scope(session, target.id or 0, today, only_severe=state.group_key == "s1",
+                                     severe_since=state.last_sent_at)
+    digest = _digest(state, target, items, repeat, names, rt.settings.public_url)
+    _clear(state, items, now, sent=digest is not None)
+    if digest is None:
+        return None
+    return _outbox(session, state, target, digest, now)
+
+
+def _digest(state: DigestState, target: Target, items: list[Item], repeat: bool, names: dict[int, str],
+            public_url: str) -> Digest | None:
+    current = {i.warning_id for i in items}
+    previous = set(state.last_set)
+    if state.group_key == "s1":
+        return Digest("严重预警", items, new_ids=current, link=f"{public_url}/warnings?severity=S1",
+                      urgent=True) if items else None
+    new, resolved = current - previous, len(previous - current)
+    if not repeat and not new and not resolved:
+        return None  # only evidence changed: nothing an officer needs to hear about
+    unit_id = _unit_of(state)
+    label = names.get(unit_id or target.unit_id or 0, "全部机构")
+    link = f"{public_url}/warnings?unit={unit_id}" if unit_id else f"{public_url}/warnings"
+    urgent = state.urgent and any(i.severity == "S1" for i in items if i.warning_id in new)
+    return Digest(label, items, new_ids=set() if repeat else new, resolved=0 if repeat else resolved,
+                  repeat=repeat, link=link, urgent=urgent)
+
+
+def _clear(state: DigestState, items: list[Item], now: datetime, *, sent: bool) -> None:
+    state.dirty, state.dirty_since, state.urgent = False, None, False
+    if state.group_key != "s1":
+        state.last_set = sorted(i.warning_id for i in items)
+    if sent:
+        state.last_sent_at, state.seq = now, state.seq + 1
+
+
+def _outbox(session: AsyncSession, state: DigestState, target: Target, digest: Digest, now: datetime) -> Outbox:
+    purpose = "s1" if state.group_key == "s1" else "digest"
+    key = f"{purpose}-t{target.id}-{state.group_key}-{state.seq}"
+    message = digest_message(digest, key=key, max_bytes=_max_bytes(target.kind))
+    row = Outbox(target_id=target.id or 0, purpose=purpose, group_key=state.group_key, title=message.title,
+                 body=message.body, link=message.link, idempotency_key=key, urgent=message.urgent,
+                 payload={"template_params": message.template_params}, next_attempt_at=utcnow(),
+                 warning_ids=sorted(digest.new_ids) if digest.new_ids else [i.warning_id for i in digest.items][:200])
+    session.add(row)
+    session.add(state)
+    return row
+
+
+def _max_bytes(kind: str) -> int | None:
+    try:
+        return registry.get(kind).max_bytes
+    except Exception:  # an unknown kind fails at send time, where it is recorded
+        return None
+
+
+def payload_of(row: Outbox) -> dict[str, Any]:
+    return dict(row.payload or {})

@@ -1,0 +1,106 @@
+"""Sending one outbox row: claim, gate (limits), send, record — never twice, never lost.
+
+The claim is a conditional UPDATE (``status='pending'`` → ``'sending'``), so any number of workers
+can be handed the same id and only one sends. A worker killed after claiming leaves the row in
+``sending``; the sweeper returns it to ``pending`` after ``CLAIM_TIMEOUT`` and it is re-sent with
+the same idempotency key (DingTalk ``msgUuid``, 浙政钉 ``bizMsgId``), which the platform dedupes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from bot import registry
+from bot.base import ChannelError, Message, Receipt
+from bot.http import ApiClient
+from models.db import local_today, transaction, utcnow
+from models.notify_tables import Outbox, Target
+from models.targets import decrypt_config
+from tasks.notify import limits
+from tasks.notify.record import SendResult, record_failure, record_success, record_suppressed
+from tasks.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+
+async def claim(session: AsyncSession, outbox_id: int, worker: str, now: datetime) -> bool:
+    stmt = update(Outbox).where(col(Outbox.id) == outbox_id, col(Outbox.status) == "pending",
+                                col(Outbox.next_attempt_at) <= now).values(
+        status="sending", claimed_at=now, claimed_by=worker, attempts=col(Outbox.attempts) + 1)
+    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def send_one(rt: Runtime, redis: Any, http: ApiClient, outbox_id: int, worker: str) -> SendResult:
+    now = utcnow()
+    async with transaction(rt.sessions) as session:
+        if not await claim(session, outbox_id, worker, now):
+            return SendResult("skipped")
+        row = await session.get(Outbox, outbox_id)
+        target = await session.get(Target, row.target_id) if row else None
+    assert row is not None and target is not None
+    gated = await _gate(rt, redis, row, target, now)
+    if gated is not None:
+        return gated
+    return await _deliver(rt, http, row, target)
+
+
+async def _gate(rt: Runtime, redis: Any, row: Outbox, target: Target, now: datetime) -> SendResult | None:
+    """Everything that decides not to send right now, before the platform is called."""
+    if not target.enabled:
+        await _release(rt, row.id or 0, status="cancelled", error=f"目标已停用：{target.disabled_reason or ''}")
+        return SendResult("cancelled")
+    if target.paused_until and target.paused_until > now:
+        return await _defer(rt, row.id or 0, target.paused_until)
+    wait = await limits.acquire(redis, target.id or 0, target.kind, f"{row.id}:{row.attempts}")
+    if wait > 0:
+        return await _defer(rt, row.id or 0, now + timedelta(seconds=wait))
+    today = local_today(rt.settings.tz)
+    if not await limits.first_today(redis, target.id or 0, target.kind, row.body, today):
+        await record_suppressed(rt, row, target, "同一内容今日已发送给该用户（平台会丢弃重复内容）")
+        return SendResult("suppressed")
+    if not await limits.sms_allowed(redis, target.id or 0, target.kind, today):
+        await record_failure(rt, row, target, ChannelError("今日短信条数已达上限", code="sms_cap"), 0, final=True)
+        return SendResult("failed")
+    return None
+
+
+async def _deliver(rt: Runtime, http: ApiClient, row: Outbox, target: Target) -> SendResult:
+    started = time.monotonic()
+    try:
+        channel = registry.build(target.kind, decrypt_config(rt.cipher, target), http=http, settings=rt.settings)
+        receipts: list[Receipt] = await channel.send(message_of(row))
+    except ChannelError as error:
+        return await record_failure(rt, row, target, error, _ms(started))
+    await record_success(rt, row, target, receipts, _ms(started))
+    logger.info("outbox %s (%s) ok in %.2fs", row.id, target.kind, time.monotonic() - started)
+    return SendResult("sent")
+
+
+def message_of(row: Outbox) -> Message:
+    params = {str(k): str(v) for k, v in (row.payload or {}).get("template_params", {}).items()}
+    return Message(title=row.title, body=row.body, text=row.body, link=row.link, urgent=row.urgent,
+                   action_label="打开门户处理", idempotency_key=row.idempotency_key, template_params=params)
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+async def _release(rt: Runtime, outbox_id: int, *, status: str, error: str | None = None) -> None:
+    async with transaction(rt.sessions) as session:
+        await session.execute(update(Outbox).where(col(Outbox.id) == outbox_id).values(status=status, error=error))
+
+
+async def _defer(rt: Runtime, outbox_id: int, when: datetime) -> SendResult:
+    """Back to pending without counting an attempt: the platform was not called."""
+    async with transaction(rt.sessions) as session:
+        await session.execute(update(Outbox).where(col(Outbox.id) == outbox_id).values(
+            status="pending", next_attempt_at=when, attempts=col(Outbox.attempts) - 1, claimed_at=None))
+    return SendResult("deferred", when)

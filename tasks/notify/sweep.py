@@ -1,0 +1,65 @@
+"""The sweeper (cron, every 30 s): recover stale claims, compose due digests, enqueue what is due.
+
+Enqueueing uses a job id derived from the row and its next attempt time, so the same send is
+never queued twice while Redis holds it, and is queued again after Redis lost it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlmodel import col
+
+from models.db import transaction, utcnow
+from models.notify_tables import Outbox
+from tasks.notify.compose import compose_due
+from tasks.runtime import Runtime
+
+CLAIM_TIMEOUT = timedelta(seconds=120)
+ENQUEUE_LIMIT = 5000
+
+
+@dataclass
+class SweepOutcome:
+    recovered: int
+    composed: int
+    enqueued: int
+
+
+async def recover_stale(rt: Runtime, now: datetime) -> int:
+    """Rows a dead worker claimed go back to pending (their send is retried with the same key)."""
+    async with transaction(rt.sessions) as session:
+        stmt = update(Outbox).where(col(Outbox.status) == "sending", col(Outbox.claimed_at) < now - CLAIM_TIMEOUT) \
+            .values(status="pending", claimed_at=None, next_attempt_at=now)
+        return (await session.execute(stmt)).rowcount  # type: ignore[attr-defined,no-any-return]
+
+
+async def due_rows(rt: Runtime, now: datetime) -> list[tuple[int, datetime]]:
+    async with rt.sessions() as session:
+        query = (select(col(Outbox.id), col(Outbox.next_attempt_at)).where(
+            col(Outbox.status) == "pending", col(Outbox.next_attempt_at) <= now)
+            .order_by(col(Outbox.urgent).desc(), col(Outbox.id)).limit(ENQUEUE_LIMIT))
+        return [(oid, at) for oid, at in await session.execute(query) if oid is not None]
+
+
+def job_id(outbox_id: int, at: datetime) -> str:
+    return f"send:{outbox_id}:{int(at.timestamp() * 1000)}"
+
+
+async def enqueue(redis: Any, rows: list[tuple[int, datetime]]) -> int:
+    queued = 0
+    for outbox_id, at in rows:
+        if await redis.enqueue_job("send_outbox", outbox_id, _job_id=job_id(outbox_id, at)) is not None:
+            queued += 1
+    return queued
+
+
+async def sweep(rt: Runtime, redis: Any, now: datetime | None = None) -> SweepOutcome:
+    now = now or utcnow()
+    recovered = await recover_stale(rt, now)
+    composed = await compose_due(rt, now)
+    enqueued = await enqueue(redis, await due_rows(rt, now))
+    return SweepOutcome(recovered, len(composed), enqueued)

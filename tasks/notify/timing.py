@@ -1,0 +1,50 @@
+"""When a group may send: Alertmanager's timers, quiet hours and the working-day calendar."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from models.notify_tables import DigestState, Target
+from models.workdays import WorkCalendar
+
+
+def _clock(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def in_quiet_hours(target: Target, local: datetime, calendar: WorkCalendar) -> bool:
+    """Quiet from ``quiet_start`` to ``quiet_end`` (may wrap midnight), and all day on days off."""
+    if target.quiet_on_holidays and not calendar.is_workday(local.date())[0]:
+        return True
+    start, end, now = _clock(target.quiet_start), _clock(target.quiet_end), local.time()
+    if start == end:
+        return False
+    return start <= now or now < end if start > end else start <= now < end
+
+
+def held(target: Target, state: DigestState, local: datetime, calendar: WorkCalendar) -> bool:
+    """Non-urgent messages wait out quiet hours; severe ones may bypass them per target."""
+    if state.urgent and target.s1_bypass:
+        return False
+    return in_quiet_hours(target, local, calendar)
+
+
+def change_due(target: Target, state: DigestState, now: datetime) -> bool:
+    """A changed group sends after group_wait, and no sooner than group_interval after the last send."""
+    if not state.dirty or state.dirty_since is None:
+        return False
+    if now < state.dirty_since + timedelta(seconds=target.group_wait_s):
+        return False
+    if state.urgent or state.last_sent_at is None:
+        return True
+    return now >= state.last_sent_at + timedelta(seconds=target.group_interval_s)
+
+
+def repeat_due(target: Target, state: DigestState, local: datetime, tz: ZoneInfo, calendar: WorkCalendar) -> bool:
+    """An unchanged, non-empty group is re-sent after ``repeat_workdays`` working days."""
+    if not state.last_set or state.last_sent_at is None or target.repeat_workdays <= 0:
+        return False
+    last_day = state.last_sent_at.astimezone(tz).date()
+    return calendar.add_workdays(last_day, target.repeat_workdays)[0] <= local.date()
