@@ -23,6 +23,8 @@ from bot.http import ApiClient
 from models.crypto import FieldCipher
 from models.db import create_engine, local_today, session_factory, utcnow
 from models.settings import Settings
+from tasks.notify.escalate import escalate
+from tasks.notify.remind import write_reminders
 from tasks.notify.send import send_one
 from tasks.notify.sweep import job_id, sweep
 from tasks.runtime import Runtime
@@ -96,6 +98,16 @@ async def full_scan(ctx: Ctx) -> str:
     return outcome.summary()
 
 
+async def remind_and_escalate(ctx: Ctx) -> str:
+    """Cron, hourly in office hours: deadline reminders and escalations (idempotent per day).
+
+    The rows they write are sent by the next sweep, like every other outbox row.
+    """
+    rt: Runtime = ctx["rt"]
+    reminders, escalations = await write_reminders(rt), await escalate(rt)
+    return f"reminders {len(reminders)}, escalations {len(escalations)}"
+
+
 def cron_jobs(settings: Settings) -> list[Any]:
     every = settings.scan_every_minutes
     return [
@@ -103,6 +115,7 @@ def cron_jobs(settings: Settings) -> list[Any]:
         cron(incremental_scan, minute=set(range(0, 60, every)), second={30}, timeout=1800),
         cron(full_scan, hour={settings.full_scan_hour}, minute={settings.full_scan_minute}, timeout=3600),
         cron(sweep_outbox, second={0, 30}, timeout=300),
+        cron(remind_and_escalate, hour=set(range(8, 19)), minute={5}, timeout=900),
     ]
 
 
@@ -111,7 +124,8 @@ def worker_settings(settings: Settings, *, burst: bool = False) -> dict[str, Any
     return {
         "functions": [heartbeat, func(incremental_scan, name="incremental_scan", timeout=1800),
                       func(full_scan, name="full_scan", timeout=3600), func(send_outbox, name="send_outbox"),
-                      func(sweep_outbox, name="sweep_outbox", timeout=300)],
+                      func(sweep_outbox, name="sweep_outbox", timeout=300),
+                      func(remind_and_escalate, name="remind_and_escalate", timeout=900)],
         "cron_jobs": cron_jobs(settings),
         "timezone": ZoneInfo(settings.tz),
         "on_startup": startup,

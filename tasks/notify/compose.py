@@ -84,14 +84,14 @@ def _digest(state: DigestState, target: Target, items: list[Item], repeat: bool,
     current = {i.warning_id for i in items}
     previous = set(state.last_set)
     if state.group_key == "s1":
-        return Digest("严重预警", items, new_ids=current, link=f"{public_url}/warnings?severity=S1",
+        return Digest("严重预警", items, new_ids=current, link=f"{public_url}/warnings?severity=S1&via=chat",
                       urgent=True) if items else None
     new, resolved = current - previous, len(previous - current)
     if not repeat and not new and not resolved:
         return None  # only evidence changed: nothing an officer needs to hear about
     unit_id = _unit_of(state)
     label = names.get(unit_id or target.unit_id or 0, "全部机构")
-    link = f"{public_url}/warnings?unit={unit_id}" if unit_id else f"{public_url}/warnings"
+    link = f"{public_url}/warnings?via=chat" + (f"&unit={unit_id}" if unit_id else "")
     urgent = state.urgent and any(i.severity == "S1" for i in items if i.warning_id in new)
     return Digest(label, items, new_ids=set() if repeat else new, resolved=0 if repeat else resolved,
                   repeat=repeat, link=link, urgent=urgent)
@@ -108,7 +108,7 @@ def _clear(state: DigestState, items: list[Item], now: datetime, *, sent: bool) 
 def _outbox(session: AsyncSession, state: DigestState, target: Target, digest: Digest, now: datetime) -> Outbox:
     purpose = "s1" if state.group_key == "s1" else "digest"
     key = f"{purpose}-t{target.id}-{state.group_key}-{state.seq}"
-    message = digest_message(digest, key=key, max_bytes=_max_bytes(target.kind))
+    message = digest_message(digest, key=key, max_bytes=max_bytes_of(target.kind))
     row = Outbox(target_id=target.id or 0, purpose=purpose, group_key=state.group_key, title=message.title,
                  body=message.body, link=message.link, idempotency_key=key, urgent=message.urgent,
                  payload={"template_params": message.template_params}, next_attempt_at=utcnow(),
@@ -118,7 +118,7 @@ def _outbox(session: AsyncSession, state: DigestState, target: Target, digest: D
     return row
 
 
-def _max_bytes(kind: str) -> int | None:
+def max_bytes_of(kind: str) -> int | None:
     try:
         return registry.get(kind).max_bytes
     except Exception:  # an unknown kind fails at send time, where it is recorded

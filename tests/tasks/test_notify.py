@@ -67,7 +67,7 @@ async def test_a_scan_reaches_the_unit_group_as_one_digest(nrt, fakes, redis, ad
     [sent] = fakes.dingtalk.delivered
     assert "甲县财政局：编制预警新增1条" in sent.text and "超编" in sent.text
     assert "行政编制核定2名，实有3名" in sent.text
-    assert "3301" not in sent.text and "http://portal.test/warnings?unit=" in sent.text
+    assert "3301" not in sent.text and "http://portal.test/warnings?via=chat&unit=" in sent.text
     assert sent.payload["msgUuid"] == (await outbox_rows(nrt))[0].idempotency_key
     async with nrt.sessions() as session:
         assert (await session.scalar(select(func.count()).select_from(WarningEvent)

@@ -1,0 +1,152 @@
+"""Escalation up the administrative hierarchy for what stays overdue or unacknowledged.
+
+The chain is data (``config_entry['escalation.chain']``): steps with a number of working days
+overdue and an audience — ``unit`` (escalation targets bound to the unit itself, e.g. the unit
+leader), ``parent`` (bound to the 主管部门, the parent unit) and ``office`` (the nearest 编办
+target whose subtree covers the unit). A chain may be set per region root (unit code); the
+deepest matching root wins. A severe (S1) warning nobody acknowledged within ``ack_workdays``
+counts as at least the first step. Each warning climbs one level at a time, recorded on the
+warning (``escalation_level``) and in its timeline, in the same transaction as the messages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from bot.digest import Reminder, reminder_message
+from models.calendar_store import load_calendar
+from models.db import local_today, transaction, utcnow
+from models.notify_tables import Outbox
+from models.rule_tables import ConfigEntry, Warning, WarningEvent
+from models.tables import Unit
+from models.workdays import WorkCalendar
+from tasks.notify.audience import targets_of
+from tasks.notify.compose import max_bytes_of
+from tasks.notify.items import LISTED, to_item
+from tasks.runtime import Runtime
+
+W = Warning.__table__  # type: ignore[attr-defined]
+UNIT = Unit.__table__  # type: ignore[attr-defined]
+EVENT = WarningEvent.__table__  # type: ignore[attr-defined]
+CONFIG_KEY = "escalation.chain"
+DEFAULT_CHAIN: dict[str, Any] = {
+    "ack_workdays": 2,
+    "default": [{"after": 1, "to": "unit", "label": "单位负责人"}, {"after": 3, "to": "parent", "label": "主管部门"},
+                {"after": 5, "to": "office", "label": "编办"}],
+    "by_unit": {},
+}
+
+
+async def chain_config(session: AsyncSession) -> dict[str, Any]:
+    entry = await session.get(ConfigEntry, CONFIG_KEY)
+    return {**DEFAULT_CHAIN, **(entry.value or {})} if entry else DEFAULT_CHAIN
+
+
+def level_of(row: Any, steps: list[dict[str, Any]], ack_days: int, today: date, calendar: WorkCalendar) -> int:
+    """How many steps of the chain a warning has reached today."""
+    overdue = calendar.workdays_between(row.due_date, today)[0] if row.due_date and row.due_date < today else 0
+    level = sum(1 for step in steps if overdue >= step["after"])
+    unacknowledged = row.severity == "S1" and row.status == "open"
+    if unacknowledged and calendar.workdays_between(row.detected_on, today)[0] >= ack_days:
+        level = max(level, 1)
+    return min(level, len(steps))
+
+
+async def escalate(rt: Runtime, today: date | None = None, now: datetime | None = None) -> list[int]:
+    """Raise what is due a level; returns the new outbox ids."""
+    today, now = today or local_today(rt.settings.tz), now or utcnow()
+    async with transaction(rt.sessions) as session:
+        calendar = await load_calendar(session)
+        if not calendar.is_workday(today)[0]:
+            return []
+        config = await chain_config(session)
+        raised = await _raised(session, config, today, calendar)
+        created = await _notify(session, rt, raised, today, now)
+        await session.flush()
+        return [row.id for row in created if row.id is not None]
+
+
+async def _candidates(session: AsyncSession) -> list[Any]:
+    query = (select(W.c.id, W.c.severity, W.c.rule_code, W.c.evidence, W.c.due_date, W.c.unit_id, W.c.status,
+                    W.c.detected_on, W.c.escalation_level, UNIT.c.name.label("unit_name"),
+                    UNIT.c.path, UNIT.c.parent_id)
+             .join(UNIT, UNIT.c.id == W.c.unit_id).where(W.c.status.in_(LISTED)))
+    return list((await session.execute(query)).all())
+
+
+async def _chain_roots(session: AsyncSession, config: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    codes = list(config.get("by_unit", {}))
+    rows = await session.execute(select(UNIT.c.code, UNIT.c.path).where(UNIT.c.code.in_(codes)))
+    roots = [(path, config["by_unit"][code]) for code, path in rows]
+    return sorted(roots, key=lambda r: -len(r[0]))
+
+
+async def _raised(session: AsyncSession, config: dict[str, Any], today: date,
+                  calendar: WorkCalendar) -> list[tuple[Any, dict[str, Any]]]:
+    roots = await _chain_roots(session, config)
+    raised = []
+    for row in await _candidates(session):
+        steps = next((chain for path, chain in roots if row.path.startswith(path)), config["default"])
+        level = level_of(row, steps, config.get("ack_workdays", 2), today, calendar)
+        if level > row.escalation_level:
+            raised.append((row, {**steps[level - 1], "level": level}))
+    await _record(session, raised)
+    return raised
+
+
+async def _record(session: AsyncSession, raised: list[tuple[Any, dict[str, Any]]]) -> None:
+    now = utcnow()
+    for row, step in raised:
+        await session.execute(update(W).where(W.c.id == row.id).values(escalation_level=step["level"]))
+    if raised:
+        await session.execute(insert(EVENT), [
+            {"warning_id": row.id, "at": now, "kind": "escalated", "actor": "system",
+             "note": f"升级至{step['label']}", "detail": {"level": step["level"], "to": step["to"]}}
+            for row, step in raised])
+
+
+async def _notify(session: AsyncSession, rt: Runtime, raised: list[tuple[Any, dict[str, Any]]], today: date,
+                  now: datetime) -> list[Outbox]:
+    targets = await targets_of(session, "escalation")
+    groups: dict[int, dict[str, Any]] = {}
+    for row, step in raised:
+        for target in _audience(targets, row, step["to"]):
+            entry = groups.setdefault(target["id"], {"target": target, "items": []})
+            entry["items"].append(to_item(row, today))
+    created = []
+    for target_id, entry in groups.items():
+        ids = sorted(i.warning_id for i in entry["items"])
+        key = f"esc-t{target_id}-{today:%Y%m%d}-{abs(hash(tuple(ids))) % 10**8}"
+        if await session.scalar(select(col(Outbox.id)).where(col(Outbox.idempotency_key) == key)) is None:
+            created.append(_outbox(rt, entry, key, now))
+            session.add(created[-1])
+    return created
+
+
+def _audience(targets: list[dict[str, Any]], row: Any, to: str) -> list[dict[str, Any]]:
+    """The targets a step reaches: bound to the unit, to its parent, or the nearest covering office."""
+    if to == "unit":
+        return [t for t in targets if t["unit_id"] == row.unit_id and not t["subtree"]]
+    if to == "parent":
+        return [t for t in targets if row.parent_id is not None and t["unit_id"] == row.parent_id]
+    offices = [t for t in targets if t["subtree"] and row.path.startswith(t["target_path"] or "/")]
+    deepest = max((t["target_depth"] or 0 for t in offices), default=None)
+    return [t for t in offices if (t["target_depth"] or 0) == deepest]
+
+
+def _outbox(rt: Runtime, entry: dict[str, Any], key: str, now: datetime) -> Outbox:
+    target, items = entry["target"], entry["items"]
+    units = {i.unit_name for i in items}
+    label = next(iter(units)) if len(units) == 1 else f"{len(units)}个单位"
+    reminder = Reminder(label, "escalated", items, f"{rt.settings.public_url}/warnings?overdue=1&via=chat")
+    message = reminder_message(reminder, key=key, max_bytes=max_bytes_of(target["kind"]))
+    return Outbox(target_id=target["id"], purpose="escalation", title=message.title, body=message.body,
+                  link=message.link, idempotency_key=key, urgent=True,
+                  payload={"template_params": message.template_params}, next_attempt_at=now,
+                  warning_ids=[i.warning_id for i in items])
+
