@@ -14,7 +14,7 @@ from bot import registry
 from bot.digest import Digest, Item, digest_message
 from models.calendar_store import load_calendar
 from models.db import transaction, utcnow
-from models.notify_tables import DigestState, Outbox, Target
+from models.notify_tables import DigestState, NotificationPref, Outbox, Target
 from models.tables import Unit
 from models.workdays import WorkCalendar
 from tasks.notify.items import items_by_unit, items_in_scope
@@ -45,10 +45,12 @@ async def _due_groups(session: AsyncSession, now: datetime, tz: ZoneInfo,
     local = now.astimezone(tz)
     pairs = await session.execute(select(DigestState, Target).join(Target, col(Target.id) == DigestState.target_id)
                                   .where(col(Target.enabled).is_(True)))
+    prefs = {p.account_id: p for p in (await session.scalars(select(NotificationPref))).all()}
     due = []
     for state, target in pairs:
         changed, repeat = change_due(target, state, now), repeat_due(target, state, local, tz, calendar)
-        if (changed or repeat) and not held(target, state, local, calendar):
+        pref = prefs.get(target.account_id) if target.account_id else None
+        if (changed or repeat) and not held(target, state, local, calendar, pref):
             due.append((state, target, repeat and not changed))
     return due
 

@@ -16,7 +16,7 @@ from sqlmodel import col
 
 from bot.base import ChannelError, Receipt
 from models.db import transaction, utcnow
-from models.notify_tables import Delivery, Outbox, Target
+from models.notify_tables import Delivery, NotificationPref, Outbox, Target
 from models.rule_tables import WarningEvent
 from tasks.runtime import Runtime
 
@@ -127,8 +127,18 @@ async def _admin_alert(session: AsyncSession, row: Outbox, target: Target, error
                            next_attempt_at=now))
 
 
+async def _wants_sms(session: AsyncSession, sms: Target) -> bool:
+    """A person may switch SMS fallback off for their own phone (policy allows it)."""
+    if sms.account_id is None:
+        return True
+    pref = await session.get(NotificationPref, sms.account_id)
+    return pref is None or pref.sms_fallback
+
+
 async def _sms_fallback(session: AsyncSession, row: Outbox, target: Target, now: datetime) -> None:
     for sms in await _other_targets(session, target, row.purpose, kind="sms"):
+        if not await _wants_sms(session, sms):
+            continue
         session.add(Outbox(target_id=sms.id or 0, purpose=row.purpose, group_key=row.group_key,
                            title=row.title, body=row.title, link=row.link, payload=row.payload,
                            idempotency_key=f"sms-o{row.id}-t{sms.id}", urgent=row.urgent,

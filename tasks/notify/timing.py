@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from models.notify_tables import DigestState, Target
+from models.notify_tables import DigestState, NotificationPref, Target
 from models.workdays import WorkCalendar
 
 
@@ -14,21 +14,27 @@ def _clock(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-def in_quiet_hours(target: Target, local: datetime, calendar: WorkCalendar) -> bool:
-    """Quiet from ``quiet_start`` to ``quiet_end`` (may wrap midnight), and all day on days off."""
+def in_quiet_hours(target: Target, local: datetime, calendar: WorkCalendar,
+                   pref: NotificationPref | None = None) -> bool:
+    """Quiet from ``quiet_start`` to ``quiet_end`` (may wrap midnight), and all day on days off.
+
+    A personal target follows its owner's own quiet hours (``pref``) when they set them.
+    """
     if target.quiet_on_holidays and not calendar.is_workday(local.date())[0]:
         return True
-    start, end, now = _clock(target.quiet_start), _clock(target.quiet_end), local.time()
+    window = pref or target
+    start, end, now = _clock(window.quiet_start), _clock(window.quiet_end), local.time()
     if start == end:
         return False
     return start <= now or now < end if start > end else start <= now < end
 
 
-def held(target: Target, state: DigestState, local: datetime, calendar: WorkCalendar) -> bool:
+def held(target: Target, state: DigestState, local: datetime, calendar: WorkCalendar,
+         pref: NotificationPref | None = None) -> bool:
     """Non-urgent messages wait out quiet hours; severe ones may bypass them per target."""
     if state.urgent and target.s1_bypass:
         return False
-    return in_quiet_hours(target, local, calendar)
+    return in_quiet_hours(target, local, calendar, pref)
 
 
 def change_due(target: Target, state: DigestState, now: datetime) -> bool:

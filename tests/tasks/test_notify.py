@@ -194,3 +194,17 @@ async def test_transient_errors_are_retried_with_backoff(nrt, fakes, redis, add_
     assert result.status == "retry" and timedelta(seconds=5) < result.retry_at - utcnow() <= timedelta(seconds=10)
     [row] = await outbox_rows(nrt)
     assert (row.status, row.attempts) == ("pending", 1)
+
+
+async def test_a_personal_target_follows_its_owners_quiet_hours(nrt, redis, add_target):
+    from models.notify_tables import NotificationPref
+    from tests.factories import add_account
+
+    await over_quota_world(nrt)
+    owner = await add_account(nrt, "zhang", "steward", [])
+    await add_target("张专员工作通知", "U1", kind="log", config={}, account_id=owner.id, s1_bypass=False)
+    async with transaction(nrt.sessions) as session:
+        session.add(NotificationPref(account_id=owner.id, quiet_start="20:00", quiet_end="09:00"))
+    await scan(nrt)
+    assert (await sweep(nrt, redis, at(8, 30))).composed == 0  # the target alone would send at 08:30
+    assert (await sweep(nrt, redis, at(9, 5))).composed == 1
