@@ -61,5 +61,6 @@ async def sweep(rt: Runtime, redis: Any, now: datetime | None = None) -> SweepOu
     now = now or utcnow()
     recovered = await recover_stale(rt, now)
     composed = await compose_due(rt, now)
-    enqueued = await enqueue(redis, await due_rows(rt, now))
+    # Rows just composed carry the wall-clock time, which may be a hair after ``now``.
+    enqueued = await enqueue(redis, await due_rows(rt, max(now, utcnow())))
     return SweepOutcome(recovered, len(composed), enqueued)

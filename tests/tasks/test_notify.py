@@ -208,3 +208,13 @@ async def test_a_personal_target_follows_its_owners_quiet_hours(nrt, redis, add_
     await scan(nrt)
     assert (await sweep(nrt, redis, at(8, 30))).composed == 0  # the target alone would send at 08:30
     assert (await sweep(nrt, redis, at(9, 5))).composed == 1
+
+
+async def test_a_sweep_at_the_present_moment_enqueues_what_it_composed(nrt, fakes, redis, add_target, run_worker):
+    await over_quota_world(nrt)
+    await add_target("财政局群", "U1", quiet_start="00:00", quiet_end="00:00", quiet_on_holidays=False)
+    await scan(nrt)
+    outcome = await sweep(nrt, redis)  # the real clock, as the cron job runs it
+    assert (outcome.composed, outcome.enqueued) == (1, 1)
+    await run_worker()
+    assert len(fakes.dingtalk.delivered) == 1
