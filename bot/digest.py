@@ -44,9 +44,12 @@ class Digest:
     repeat: bool = False
     link: str | None = None
     urgent: bool = False
+    severe: bool = False  # a personal notice of new S1 warnings, not a group digest
 
 
 def digest_title(d: Digest) -> str:
+    if d.severe:
+        return f"{d.group_label}：新增严重预警{len(d.items)}条，请尽快处理"
     if d.repeat:
         return f"{d.group_label}：未关闭编制预警{len(d.items)}条（例行提醒）"
     parts = [f"新增{len(d.new_ids)}条" if d.new_ids else "", f"已解决{d.resolved}条" if d.resolved else ""]

@@ -38,8 +38,10 @@ async def create_demo_targets(rt: Runtime) -> None:
                                        .order_by(unit.c.depth, unit.c.path))).all()
         county = next(u for u in units if u.depth == 2)
         stewards = await _steward_units(session)
-        specs = [TargetSpec(f"{name}工作群（演示）", "log", {}, ("digest", "s1", "reminder"), code)
-                 for code, name in stewards]
+        specs = [TargetSpec(f"{name}工作群（演示）", "log", {}, ("digest", "reminder"), code)
+                 for code, name, _account in stewards]
+        specs += [TargetSpec(f"{name}专员工作通知（演示）", "log", {}, ("s1", "escalation"), code, account_id=account)
+                  for code, name, account in stewards]
         specs.append(TargetSpec(f"{county.name}编办工作群（演示）", "log", {}, ("digest", "escalation", "admin"),
                                 county.code, subtree=True, group_by="all"))
         for spec in specs:
@@ -49,11 +51,11 @@ async def create_demo_targets(rt: Runtime) -> None:
         assert count == len(specs)
 
 
-async def _steward_units(session: object) -> list[tuple[str, str]]:
+async def _steward_units(session: object) -> list[tuple[str, str, int]]:
     from models.tables import Account, AccountScope
 
     unit, scope, account = (t.__table__ for t in (Unit, AccountScope, Account))  # type: ignore[union-attr]
-    query = (select(unit.c.code, unit.c.name).join(scope, scope.c.unit_id == unit.c.id)
+    query = (select(unit.c.code, unit.c.name, account.c.id).join(scope, scope.c.unit_id == unit.c.id)
              .join(account, account.c.id == scope.c.account_id).where(account.c.role == "steward")
              .order_by(account.c.login))
-    return [(code, name) for code, name in await session.execute(query)]  # type: ignore[attr-defined]
+    return [(code, name, account_id) for code, name, account_id in await session.execute(query)]  # type: ignore[attr-defined]

@@ -86,8 +86,9 @@ def _digest(state: DigestState, target: Target, items: list[Item], repeat: bool,
     current = {i.warning_id for i in items}
     previous = set(state.last_set)
     if state.group_key == "s1":
-        return Digest("严重预警", items, new_ids=current, link=f"{public_url}/warnings?severity=S1&via=chat",
-                      urgent=True) if items else None
+        label = names.get(target.unit_id or 0, "全部机构")
+        return Digest(label, items, new_ids=current, link=f"{public_url}/warnings?severity=S1&via=chat",
+                      urgent=True, severe=True) if items else None
     new, resolved = current - previous, len(previous - current)
     if not repeat and not new and not resolved:
         return None  # only evidence changed: nothing an officer needs to hear about
