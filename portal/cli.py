@@ -63,7 +63,9 @@ async def _run_all(settings: Settings) -> None:
     await runner.setup()
     await web.TCPSite(runner, settings.host, settings.port).start()
     worker = Worker(**worker_settings(settings))
-    click.secho(f"门户已启动：{settings.public_url}   （Ctrl+C 停止）", fg="green")
+    click.secho(f"门户已启动：http://{settings.host}:{settings.port}   （Ctrl+C 停止）", fg="green")
+    click.echo(f"消息中的链接指向 BZOPS_PUBLIC_URL={settings.public_url}；"
+               f"log 通道的消息写在 {settings.var_dir / 'outbox'}")
     try:
         await _until_stopped(worker)
     finally:

@@ -24,6 +24,8 @@ def cli(verbose: bool) -> None:
     """
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not verbose:  # migrations list every plugin at INFO; only problems matter on the console
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 @cli.command(context_settings=CONTEXT)
