@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.rule_tables import Warning, WarningEvent
 from models.rules.catalogue import CATALOGUE
-from models.tables import Person, Unit
+from models.tables import Account, Person, Unit
 from models.unit_query import Scope
 
 W = Warning.__table__  # type: ignore[attr-defined]
@@ -24,7 +24,7 @@ STATUS_LABELS = {"open": "待处理", "acknowledged": "已确认", "snoozed": "�
 EVENT_LABELS = {"detected": "发现", "reopened": "重新出现", "resolved": "已解决", "acknowledged": "已确认",
                 "snoozed": "暂缓", "unsnoozed": "暂缓到期", "disputed": "提交情况说明",
                 "dispute_accepted": "情况说明通过", "dispute_rejected": "情况说明退回", "notified": "已通知",
-                "reminded": "已提醒", "escalated": "已升级"}
+                "reminded": "已提醒", "escalated": "已升级", "read": "已读（从消息打开）"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class WarningFilter:
     unit_code: str | None = None
     status: str | None = None  # None: every live status; "all": everything
     overdue: bool = False
+    read: bool = False  # 已读未办: opened from a chat message by someone, still live
 
 
 def overdue_condition(today: date) -> ColumnElement[bool]:
@@ -54,6 +55,8 @@ def _filtered(scope: Scope, f: WarningFilter, today: date) -> Select[Any]:
         query = query.where(UNIT.c.code == f.unit_code)
     if f.overdue:
         query = query.where(overdue_condition(today))
+    if f.read:
+        query = query.where(W.c.status.in_(LIVE), W.c.id.in_(select(EVENT.c.warning_id).where(EVENT.c.kind == "read")))
     return query
 
 
@@ -110,3 +113,22 @@ async def counts_by_severity(session: AsyncSession, *, scope: Scope, today: date
         scope.condition(), overdue_condition(today))
     counts["overdue"] = int(await session.scalar(overdue) or 0)
     return counts
+
+
+async def record_read(session: AsyncSession, *, warning_id: int, login: str) -> bool:
+    """One "read" event per user and warning (opened from a chat link); False if already recorded."""
+    seen = await session.scalar(select(EVENT.c.id).where(EVENT.c.warning_id == warning_id, EVENT.c.kind == "read",
+                                                         EVENT.c.actor == login).limit(1))
+    if seen is not None:
+        return False
+    session.add(WarningEvent(warning_id=warning_id, kind="read", actor=login))
+    return True
+
+
+async def readers(session: AsyncSession, *, warning_id: int) -> list[dict[str, Any]]:
+    """Who opened the warning from a chat message, first reader first."""
+    account = Account.__table__  # type: ignore[attr-defined]
+    query = (select(EVENT.c.actor, EVENT.c.at, account.c.display_name)
+             .outerjoin(account, account.c.login == EVENT.c.actor)
+             .where(EVENT.c.warning_id == warning_id, EVENT.c.kind == "read").order_by(EVENT.c.id))
+    return [dict(row._mapping) for row in await session.execute(query)]

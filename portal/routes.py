@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from portal.views import auth, health, persons, rules, units, warnings
+from portal.views import auth, callbacks, health, me, persons, rules, targets, units, warnings
 
 
 def setup_routes(app: web.Application, static: Path) -> None:
@@ -19,8 +19,25 @@ def setup_routes(app: web.Application, static: Path) -> None:
     app.router.add_get("/warnings/{warning_id:\\d+}/files/{name}", warnings.attachment, name="warning_file")
     app.router.add_get("/admin/rules", rules.rule_list, name="rules")
     app.router.add_post("/admin/rules/{code}", rules.rule_update, name="rule_update")
+    _notification_routes(app)
     app.router.add_get("/login", auth.login_page, name="login")
     app.router.add_post("/login", auth.login_submit, name="login_submit")
     app.router.add_post("/logout", auth.logout, name="logout")
     app.router.add_get("/healthz", health.healthz, name="healthz")
     app.router.add_static("/static", static, name="static")
+
+
+def _notification_routes(app: web.Application) -> None:
+    target = "/admin/targets/{target_id:\\d+}"
+    app.router.add_get("/admin/targets", targets.target_list, name="targets")
+    app.router.add_get("/admin/targets/new", targets.target_new, name="target_new")
+    app.router.add_post("/admin/targets/new", targets.target_create, name="target_create")
+    app.router.add_get(target, targets.target_detail, name="target")
+    app.router.add_get(f"{target}/edit", targets.target_edit, name="target_edit")
+    app.router.add_post(f"{target}/edit", targets.target_update, name="target_update")
+    app.router.add_post(f"{target}/test", targets.target_test, name="target_test")
+    app.router.add_post(f"{target}/disable", targets.target_toggle, name="target_disable")
+    app.router.add_post(f"{target}/enable", targets.target_toggle, name="target_enable")
+    app.router.add_get("/me/notifications", me.notifications, name="my_notifications")
+    app.router.add_post("/me/notifications", me.notifications_save, name="my_notifications_save")
+    app.router.add_post(callbacks.SMS_PATH, callbacks.sms_receipts, name="sms_receipts")

@@ -43,9 +43,9 @@ def migrate(ctx: click.Context, revision: str) -> None:
 
 
 def _register_all() -> None:
-    from tasks import cli_data, cli_rules, cli_seed, cli_users, cli_worker
+    from tasks import cli_data, cli_rules, cli_seed, cli_targets, cli_users, cli_worker
 
-    for module in (cli_data, cli_rules, cli_seed, cli_users, cli_worker):
+    for module in (cli_data, cli_rules, cli_seed, cli_targets, cli_users, cli_worker):
         module.register(cli)
 
 

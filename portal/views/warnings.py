@@ -8,17 +8,29 @@ from typing import Any
 from aiohttp import web
 
 from models.db import transaction
+from models.delivery_query import deliveries_for_warning
 from models.rules.base import SEVERITIES
 from models.rules.catalogue import CATALOGUE
 from models.warning_actions import WarningActionError, acknowledge, allowed, decide, dispute, snooze
 from models.warning_detail import occupants, post_holders, same_person_records
-from models.warning_query import STATUS_LABELS, WarningFilter, count_warnings, get_warning, list_warnings, timeline
+from models.warning_query import (
+    LIVE,
+    STATUS_LABELS,
+    WarningFilter,
+    count_warnings,
+    get_warning,
+    list_warnings,
+    readers,
+    record_read,
+    timeline,
+)
 from portal.attachments import AttachmentError, attachment_path, save_attachment
 from portal.auth import login_required
 from portal.context import actor, page_number, today
-from portal.keys import ACCOUNT, RUNTIME, SCOPE
+from portal.keys import ACCOUNT, RUNTIME, SCOPE, SETTINGS
 from portal.present import evidence_rows
 from portal.render import render
+from portal.views.target_forms import time_format
 
 PAGE_SIZE = 30
 ACTIONS = ("acknowledge", "snooze", "dispute", "decide")
@@ -30,7 +42,7 @@ def filters_from(query: Any) -> WarningFilter:
     unit = query.get("unit", "")
     return WarningFilter(rule=query.get("rule") or None, severity=query.get("severity") or None,
                          unit_id=int(unit) if unit.isdigit() else None, status=query.get("status") or None,
-                         overdue=query.get("overdue") == "1")
+                         overdue=query.get("overdue") == "1", read=query.get("read") == "1")
 
 
 @login_required
@@ -58,15 +70,26 @@ async def _load(request: web.Request) -> dict[str, Any]:
 @login_required
 async def detail(request: web.Request) -> web.StreamResponse:
     warning = await _load(request)
+    if request.query.get("via") == "chat":  # a digest link: the login proves a person, not a link prefetcher
+        async with transaction(request.app[RUNTIME].sessions) as session:
+            await record_read(session, warning_id=warning["id"], login=actor(request).login)
     async with request.app[RUNTIME].sessions() as session:
         events = await timeline(session, warning_id=warning["id"])
         records = await _records(session, warning)
+        notices = await _notices(session, warning["id"])
     role = request[ACCOUNT].role  # type: ignore[union-attr]
     can = {action: allowed(action, role, warning["status"]) for action in ACTIONS}
     context = {"w": warning, "rule": CATALOGUE.get(warning["rule_code"]), "events": events, "records": records,
                "evidence": evidence_rows(warning["evidence"]), "can": can, "error": request.query.get("error"),
-               "severities": SEVERITIES, "today": today(request)}
+               "severities": SEVERITIES, "today": today(request), "fmt": time_format(request.app[SETTINGS].tz),
+               **notices, "read_open": bool(notices["read_by"]) and warning["status"] in LIVE}
     return render(request, "warnings/detail.html", context)
+
+
+async def _notices(session: Any, warning_id: int) -> dict[str, Any]:
+    """The warning's deliveries (通知记录) and who opened it from a chat message (已读)."""
+    return {"deliveries": await deliveries_for_warning(session, warning_id=warning_id), "show_target": True,
+            "read_by": await readers(session, warning_id=warning_id)}
 
 
 async def _records(session: Any, warning: dict[str, Any]) -> dict[str, Any]:
