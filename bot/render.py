@@ -28,5 +28,6 @@ def render(name: str, **context: Any) -> str:
 def make_test_message(*, label: str, portal_url: str, now: datetime) -> Message:
     """The "send a test message" content for a channel of type ``label`` (e.g. 钉钉群机器人)."""
     body = render("test_message.md.j2", label=label, now=now)
+    # SMS templates are approved with fixed variables; every BZOps message fills ${unit} and ${count}.
     return Message(title="BZOps 测试消息", body=body, text=body, link=portal_url, action_label="打开门户",
-                   idempotency_key=f"test-{now:%Y%m%d%H%M%S}")
+                   idempotency_key=f"test-{now:%Y%m%d%H%M%S}", template_params={"unit": "测试消息", "count": "0"})

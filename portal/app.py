@@ -25,7 +25,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[error_middleware, csrf_middleware, session_middleware],
                           client_max_size=20 * 1024 * 1024)
     app[SETTINGS] = settings
-    app[JINJA] = make_environment()
+    app[JINJA] = make_environment(settings.tz)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_queue)
     setup_routes(app, STATIC)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -14,11 +17,21 @@ from portal.keys import ACCOUNT, CSRF, JINJA
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def make_environment() -> Environment:
+def time_format(tz: str) -> Callable[[datetime | None], str]:
+    """An aware UTC time as local ``YYYY-MM-DD HH:MM`` in the office's zone (``—`` for none)."""
+    zone = ZoneInfo(tz)
+
+    def fmt(value: datetime | None) -> str:
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else "—"
+    return fmt
+
+
+def make_environment(tz: str = "Asia/Shanghai") -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(label=label, LABELS=LABELS, Role=Role, UnitKind=UnitKind, Level=Level, Sex=Sex, EstType=EstType,
                        PersonStatus=PersonStatus, LeaderKind=LeaderKind)
+    env.globals["fmt"] = time_format(tz)  # every page shows times in the office's zone, never UTC
     env.filters["pct"] = lambda part, whole: f"{100 * part / whole:.0f}%" if whole else "—"
     return env
 

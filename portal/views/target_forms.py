@@ -9,12 +9,9 @@ messages), never from the submitted input.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
-from zoneinfo import ZoneInfo
 
 from multidict import MultiMapping
 from pydantic import SecretStr, ValidationError
@@ -158,10 +155,3 @@ def _check(values: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
-def time_format(tz: str) -> Callable[[datetime | None], str]:
-    """A template helper: an aware UTC time as local ``YYYY-MM-DD HH:MM`` (``—`` for none)."""
-    zone = ZoneInfo(tz)
-
-    def fmt(value: datetime | None) -> str:
-        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else "—"
-    return fmt

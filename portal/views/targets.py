@@ -39,7 +39,6 @@ from portal.views.target_forms import (
     config_values,
     parse_config,
     read_settings,
-    time_format,
     values_of,
 )
 from tasks.notify.sweep import job_id
@@ -60,7 +59,7 @@ def _require(request: web.Request, roles: set[str]) -> None:
 
 def _common(request: web.Request) -> dict[str, Any]:
     return {"purposes": PURPOSES, "kinds": dict(registry.kind_choices()), "group_by": GROUP_BY,
-            "fmt": time_format(request.app[SETTINGS].tz), "purposes_of": purposes_of, "now": utcnow(),
+            "purposes_of": purposes_of, "now": utcnow(),
             "editable": request[ACCOUNT].role in ADMIN_ROLES}  # type: ignore[union-attr]
 
 

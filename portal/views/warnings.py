@@ -27,10 +27,9 @@ from models.warning_query import (
 from portal.attachments import AttachmentError, attachment_path, save_attachment
 from portal.auth import login_required
 from portal.context import actor, page_number, today
-from portal.keys import ACCOUNT, RUNTIME, SCOPE, SETTINGS
+from portal.keys import ACCOUNT, RUNTIME, SCOPE
 from portal.present import evidence_rows
 from portal.render import render
-from portal.views.target_forms import time_format
 
 PAGE_SIZE = 30
 ACTIONS = ("acknowledge", "snooze", "dispute", "decide")
@@ -81,7 +80,7 @@ async def detail(request: web.Request) -> web.StreamResponse:
     can = {action: allowed(action, role, warning["status"]) for action in ACTIONS}
     context = {"w": warning, "rule": CATALOGUE.get(warning["rule_code"]), "events": events, "records": records,
                "evidence": evidence_rows(warning["evidence"]), "can": can, "error": request.query.get("error"),
-               "severities": SEVERITIES, "today": today(request), "fmt": time_format(request.app[SETTINGS].tz),
+               "severities": SEVERITIES, "today": today(request),
                **notices, "read_open": bool(notices["read_by"]) and warning["status"] in LIVE}
     return render(request, "warnings/detail.html", context)
 
