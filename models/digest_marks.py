@@ -50,14 +50,16 @@ def _unit_key(units: Any) -> Any:
 
 
 def _changed_units(scan_id: int) -> Select[Any]:
+    """One row per unit (grouped first: joining every changed warning to every target is slow)."""
     touched = or_(W.c.created_scan_id == scan_id, W.c.resolved_scan_id == scan_id, W.c.reopened_scan_id == scan_id)
-    severe = case((and_(W.c.severity == "S1", W.c.status == "open"), 1), else_=0)
-    return select(W.c.unit_id, severe.label("severe")).where(touched)
+    severe = func.max(case((and_(W.c.severity == "S1", W.c.status == "open"), 1), else_=0))
+    return select(W.c.unit_id, severe.label("severe")).where(touched).group_by(W.c.unit_id)
 
 
 def _new_severe_units(scan_id: int) -> Select[Any]:
     fresh = or_(W.c.created_scan_id == scan_id, W.c.reopened_scan_id == scan_id)
-    return select(W.c.unit_id, literal(1).label("severe")).where(fresh, W.c.severity == "S1", W.c.status == "open")
+    return (select(W.c.unit_id, literal(1).label("severe")).where(fresh, W.c.severity == "S1", W.c.status == "open")
+            .group_by(W.c.unit_id))
 
 
 async def mark_for_scan(session: AsyncSession, *, scan_id: int, now: datetime) -> None:

@@ -1,10 +1,13 @@
 """Limits shared by every worker, kept in Redis (transport state: losing it only costs caution).
 
-* Per-target send rate (DingTalk and WeCom robots: 20 per minute): a sliding-window log in one
+* Per-robot send rate (DingTalk and WeCom robots: 20 per minute): a sliding-window log in one
   Lua script, so the decision and the booking are atomic across workers. A window one second
   longer than the platform's absorbs the delay between our clock and the platform's arrival
   time. (A token bucket sized to the same limit would allow 2× bursts across a window edge,
-  which the platform counts as a violation and punishes with a 10-minute block.)
+  which the platform counts as a violation and punishes with a 10-minute block.) The log is
+  keyed by the robot (a hash of its token), so two targets bound to one group share it. When
+  the log is missing — Redis flushed or restarted — it is rebuilt from the last window's
+  delivery rows before deciding, so a flush costs a query, not a 10-minute block.
 * Per-user identical content once a day (浙政钉 / DingTalk work notifications drop repeats).
 * Per-phone SMS cap per day.
 """
@@ -13,10 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-RATE_LIMITS: dict[str, tuple[int, float]] = {"dingtalk": (20, 61.0), "zzd_robot": (20, 61.0), "wecom": (20, 61.0)}
+WINDOW_MARGIN = 61.0  # the platforms count 20 per 60 s; one second more absorbs clock and network skew
+RATE_LIMITS: dict[str, tuple[int, float]] = {kind: (20, WINDOW_MARGIN) for kind in ("dingtalk", "zzd_robot", "wecom")}
 ONCE_A_DAY = {"zzd_work"}
 SMS_DAILY_CAP = 10
 
@@ -34,12 +39,23 @@ return math.ceil((tonumber(oldest[2]) + window - now) * 1000)
 """
 
 
-async def acquire(redis: Any, target_id: int, kind: str, member: str) -> float:
-    """Book one send for the target; returns 0.0, or the seconds to wait before trying again."""
+def robot_key(kind: str, config: dict[str, Any], target_id: int) -> str:
+    """The rate-limit key: the robot itself (its token), not the binding that uses it."""
+    token = str(config.get("access_token") or config.get("key") or f"target-{target_id}")
+    return f"bzops:rate:{kind}:{hashlib.sha256(token.encode()).hexdigest()[:20]}"
+
+
+async def acquire(redis: Any, key: str, kind: str, member: str, recent: Callable[[], Awaitable[list[float]]]) -> float:
+    """Book one send; returns 0.0, or the seconds to wait. ``recent`` lists the epoch times of
+    this robot's sends in the last window, from the database, for rebuilding a lost log."""
     if kind not in RATE_LIMITS:
         return 0.0
     limit, window = RATE_LIMITS[kind]
-    wait_ms = await redis.eval(SLIDING_WINDOW, 1, f"bzops:rate:{target_id}", time.time(), window, limit, member)
+    if not await redis.exists(key):
+        sent = await recent()
+        if sent:  # members are the times themselves: two workers rebuilding at once add the same ones
+            await redis.zadd(key, {f"db:{at}": at for at in sent})
+    wait_ms = await redis.eval(SLIDING_WINDOW, 1, key, time.time(), window, limit, member)
     return int(wait_ms) / 1000.0
 
 

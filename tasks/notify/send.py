@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -21,7 +21,7 @@ from bot import registry
 from bot.base import ChannelError, Message, Receipt
 from bot.http import ApiClient
 from models.db import local_today, transaction, utcnow
-from models.notify_tables import Outbox, Target
+from models.notify_tables import Delivery, Outbox, Target
 from models.targets import decrypt_config
 from tasks.notify import limits
 from tasks.notify.record import SendResult, record_failure, record_success, record_suppressed
@@ -58,7 +58,9 @@ async def _gate(rt: Runtime, redis: Any, row: Outbox, target: Target, now: datet
         return SendResult("cancelled")
     if target.paused_until and target.paused_until > now:
         return await _defer(rt, row.id or 0, target.paused_until)
-    wait = await limits.acquire(redis, target.id or 0, target.kind, f"{row.id}:{row.attempts}")
+    key = limits.robot_key(target.kind, decrypt_config(rt.cipher, target), target.id or 0)
+    wait = await limits.acquire(redis, key, target.kind, f"{row.id}:{row.attempts}",
+                                lambda: recent_sends(rt, target, now, exclude=row.id or 0))
     if wait > 0:
         return await _defer(rt, row.id or 0, now + timedelta(seconds=wait))
     today = local_today(rt.settings.tz)
@@ -81,6 +83,18 @@ async def _deliver(rt: Runtime, http: ApiClient, row: Outbox, target: Target) ->
     await record_success(rt, row, target, receipts, _ms(started))
     logger.info("outbox %s (%s) ok in %.2fs", row.id, target.kind, time.monotonic() - started)
     return SendResult("sent")
+
+
+async def recent_sends(rt: Runtime, target: Target, now: datetime, *, exclude: int) -> list[float]:
+    """Epoch times this target's robot was called in the last window (deliveries and other live claims)."""
+    since = now - timedelta(seconds=limits.WINDOW_MARGIN)
+    async with rt.sessions() as session:
+        attempts = await session.scalars(select(col(Delivery.at)).where(
+            col(Delivery.target_id) == target.id, col(Delivery.at) > since, col(Delivery.status) != "suppressed"))
+        claims = await session.scalars(select(col(Outbox.claimed_at)).where(
+            col(Outbox.target_id) == target.id, col(Outbox.status) == "sending", col(Outbox.claimed_at) > since,
+            col(Outbox.id) != exclude))
+        return [at.timestamp() for at in [*attempts.all(), *claims.all()] if at is not None]
 
 
 def message_of(row: Outbox) -> Message:

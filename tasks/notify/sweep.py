@@ -52,9 +52,23 @@ def job_id(outbox_id: int, at: datetime) -> str:
 async def enqueue(redis: Any, rows: list[tuple[int, datetime]]) -> int:
     queued = 0
     for outbox_id, at in rows:
-        if await redis.enqueue_job("send_outbox", outbox_id, _job_id=job_id(outbox_id, at)) is not None:
+        if await _enqueue_one(redis, outbox_id, job_id(outbox_id, at)):
             queued += 1
     return queued
+
+
+async def _enqueue_one(redis: Any, outbox_id: int, key: str) -> bool:
+    """Queue a send unless that very job is already queued or running.
+
+    arq refuses an id while its result is kept. A job that vanished in a Redis flush leaves an
+    "expired" result behind and no job, so that result would block the row for a minute: drop it.
+    """
+    if await redis.enqueue_job("send_outbox", outbox_id, _job_id=key) is not None:
+        return True
+    if await redis.exists(f"arq:job:{key}") or await redis.exists(f"arq:in-progress:{key}"):
+        return False
+    await redis.delete(f"arq:result:{key}")
+    return await redis.enqueue_job("send_outbox", outbox_id, _job_id=key) is not None
 
 
 async def sweep(rt: Runtime, redis: Any, now: datetime | None = None) -> SweepOutcome:
