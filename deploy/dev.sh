@@ -85,7 +85,7 @@ cmd_test() {
   say "ruff"; "$VENV/bin/ruff" check .
   say "mypy"; "$VENV/bin/mypy" .
   pytest_on "SQLite" BZOPS_TEST_DATABASE_URL=sqlite
-  pytest_on "PostgreSQL" BZOPS_TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/bzops_test
+  pytest_on "PostgreSQL" BZOPS_TEST_DATABASE_URL="${BZOPS_TEST_PG_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/bzops_test}"
 }
 
 cmd_run() {
