@@ -128,7 +128,8 @@ async def test_it_writes_an_audit_row_for_a_refused_import(rt, tmp_path: Path):
     from models.audit import recent
 
     await add_units(rt, unit_record("U1"))
-    await run_import(rt, write_csv(tmp_path / "p.csv", PERSON_HEADERS, [person_row(make_id(seq=101), "U1", 身份证号="1")]))
+    rows = [person_row(make_id(seq=101), "U1", 身份证号="1")]
+    await run_import(rt, write_csv(tmp_path / "p.csv", PERSON_HEADERS, rows))
     async with rt.sessions() as session:
         rows = await recent(session, action="import.persons")
     assert rows[0].detail["status"] == "refused"
