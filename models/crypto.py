@@ -9,7 +9,6 @@ same ID number collide on purpose while the number itself stays unreadable witho
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 
 from cryptography.hazmat.primitives import hashes
@@ -17,6 +16,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 _VERSION = b"\x01"
+_IPAD = bytes(b ^ 0x36 for b in range(256))  # RFC 2104 inner and outer pads, as translate tables
+_OPAD = bytes(b ^ 0x5C for b in range(256))
 
 
 def _derive(master: bytes, purpose: bytes) -> bytes:
@@ -26,7 +27,11 @@ def _derive(master: bytes, purpose: bytes) -> bytes:
 class FieldCipher:
     def __init__(self, master_key: bytes) -> None:
         self._aead = AESGCM(_derive(master_key, b"bzops field encryption"))
-        self._mac_key = _derive(master_key, b"bzops lookup hash")
+        # HMAC-SHA256 with the key pads hashed once: copying two primed hashes per value is about
+        # three times faster than hmac.new(), and imports hash two values for every person.
+        padded = _derive(master_key, b"bzops lookup hash").ljust(hashlib.sha256().block_size, b"\0")
+        self._mac_inner = hashlib.sha256(padded.translate(_IPAD))
+        self._mac_outer = hashlib.sha256(padded.translate(_OPAD))
 
     def encrypt(self, plaintext: str) -> bytes:
         nonce = os.urandom(12)
@@ -39,4 +44,8 @@ class FieldCipher:
 
     def lookup_hash(self, normalised: str) -> str:
         """Keyed hash of an already-normalised value (see models.idcheck.normalise_id)."""
-        return hmac.new(self._mac_key, normalised.encode(), hashlib.sha256).hexdigest()[:32]
+        inner = self._mac_inner.copy()
+        inner.update(normalised.encode())
+        outer = self._mac_outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()[:32]

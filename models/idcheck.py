@@ -17,12 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 from typing import Literal
 
 IdStatus = Literal["ok", "length", "charset", "checksum", "date", "legacy15"]
 Sex = Literal["M", "F"]
 
 _ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+_ID_ASCII_BIAS = 48 * sum(_ID_WEIGHTS)
 _ID_CHECK_CHARS = "10X98765432"
 _ID18_RE = re.compile(r"[0-9]{17}[0-9X]")
 _EARLIEST_BIRTH = date(1900, 1, 1)
@@ -68,6 +70,9 @@ def normalise_id(text: str) -> str:
 
 def id_check_char(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character for the first 17 digits."""
+    if len(first17) == 17 and first17.isascii() and first17.isdigit():
+        # ASCII digits are their byte value minus 48: one C-level pass (runs twice per imported person).
+        return _ID_CHECK_CHARS[(sum(map(mul, first17.encode(), _ID_WEIGHTS)) - _ID_ASCII_BIAS) % 11]
     total = sum(int(ch) * w for ch, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK_CHARS[total % 11]
 

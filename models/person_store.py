@@ -8,8 +8,10 @@ that lists the fields before and after. ID numbers never appear in events; mobil
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import String, any_, bindparam, insert, literal, select, update
@@ -27,8 +29,9 @@ from models.tables import Person, PersonEvent
 PERSON = Person.__table__  # type: ignore[attr-defined]
 EVENT = PersonEvent.__table__  # type: ignore[attr-defined]
 
-# Fields whose change is a change of the record (ID-derived fields follow from the key).
 RECORD_FIELDS = tuple(f.name for f in fields(PersonRecord))
+_RECORD_VALUES = attrgetter(*RECORD_FIELDS)
+# Fields whose change is a change of the record (ID-derived fields follow from the key).
 COMPARED = (
     "name", "sex", "birth_date", "est_type", "identity", "status", "in_est", "entry_date", "exit_date",
     "post_unit_id", "post_title", "leader_kind", "appoint_date", "appoint_doc", "education",
@@ -59,7 +62,7 @@ class WriteContext:
 
 def person_row(record: PersonRecord, ctx: WriteContext, now: datetime) -> dict[str, Any]:
     """The table row for a record; unit codes must already be known to ``ctx.unit_ids``."""
-    plain = {name: getattr(record, name) for name in RECORD_FIELDS}  # asdict() deep-copies: too slow here
+    plain = dict(zip(RECORD_FIELDS, _RECORD_VALUES(record), strict=True))  # asdict() deep-copies: too slow
     ident = check_id(plain.pop("id_number"))
     mobile = plain.pop("mobile")
     post_code = plain.pop("post_unit_code")
@@ -91,18 +94,43 @@ def _mobile_fields(mobile: str | None, cipher: FieldCipher) -> dict[str, Any]:
             "mobile_masked": mask_mobile(mobile)}
 
 
+@dataclass(frozen=True)
+class PreparedRows:
+    """Table rows computed from a chunk of records, not yet written."""
+
+    now: datetime
+    rows: list[dict[str, Any]]
+
+
 class PersonWriter:
-    """Upserts chunks of person records inside the caller's transaction."""
+    """Upserts chunks of person records inside the caller's transaction.
+
+    :meth:`write` is :meth:`prepare` (pure computation: hashing, encryption, derived fields; safe
+    to run in a worker thread) followed by :meth:`write_prepared` (the database work), so a caller
+    can prepare the next chunk while the database takes the previous one. When the person table
+    was empty at the first chunk, a chunk none of whose keys this writer has already inserted
+    cannot match an existing row, and the lookup of existing rows is skipped (a first import or a
+    seed reads nothing back). The writer assumes it is the only one inserting persons in its
+    transaction.
+    """
 
     def __init__(self, session: AsyncSession, ctx: WriteContext) -> None:
         self.session = session
         self.ctx = ctx
         self.counts = WriteCounts()
+        self._inserted: set[int] | None = None  # hashes of the keys inserted, while the table started empty
+        self._started = False
+
+    def prepare(self, records: list[PersonRecord]) -> PreparedRows:
+        now = utcnow()
+        return PreparedRows(now, [person_row(r, self.ctx, now) for r in records])
 
     async def write(self, records: list[PersonRecord]) -> WriteCounts:
-        now = utcnow()
-        rows = [person_row(r, self.ctx, now) for r in records]
-        existing = await self._existing(rows)
+        return await self.write_prepared(self.prepare(records))
+
+    async def write_prepared(self, prepared: PreparedRows) -> WriteCounts:
+        now, rows = prepared.now, prepared.rows
+        existing = await self._existing_of_chunk(rows)
         fresh, changed = [], []
         for row in rows:
             old = existing.get((row["id_hash"], row["unit_id"]))
@@ -111,12 +139,26 @@ class PersonWriter:
             elif _diff(old, row):
                 changed.append((old, row))
         await insert_rows(self.session, PERSON, fresh)
+        self._remember(fresh)
         if self.ctx.batch_id is None:
             await self._create_events(fresh, now)
         await self._update(changed, now)
         counts = WriteCounts(len(fresh), len(changed), len(rows) - len(fresh) - len(changed))
         self.counts.add(counts)
         return counts
+
+    async def _existing_of_chunk(self, rows: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
+        if not self._started:
+            self._started = True
+            found = await self.session.execute(select(PERSON.c.id).limit(1))
+            self._inserted = set() if found.first() is None else None
+        if self._inserted is not None and self._inserted.isdisjoint(_key_hashes(rows)):
+            return {}
+        return await self._existing(rows)
+
+    def _remember(self, fresh: list[dict[str, Any]]) -> None:
+        if self._inserted is not None:
+            self._inserted.update(_key_hashes(fresh))
 
     async def finish(self) -> None:
         """Record one ``create`` event for every row this batch inserted (one statement)."""
@@ -160,6 +202,11 @@ class PersonWriter:
     def _event(self, old: dict[str, Any], new: dict[str, Any], now: datetime) -> dict[str, Any]:
         return {"person_id": old["id"], "at": now, "source": self.ctx.source, "actor": self.ctx.actor,
                 "kind": "update", "changes": _diff(old, new), "batch_id": self.ctx.batch_id}
+
+
+def _key_hashes(rows: list[dict[str, Any]]) -> Iterator[int]:
+    # A hash collision only costs a lookup that finds nothing.
+    return (hash((row["id_hash"], row["unit_id"])) for row in rows)
 
 
 def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:

@@ -103,8 +103,9 @@ async def _unit_fields(session: AsyncSession, indicators: Indicators, units: Any
 
 
 async def _accuracy(session: AsyncSession, units: Any) -> dict[int, float]:
+    # A person's warnings carry the person's unit, so the units' own warnings are all that count.
     flagged = select(W.c.person_id).where(W.c.status.in_(LIVE), W.c.severity.in_(("S1", "S2")),
-                                          W.c.person_id.is_not(None))
+                                          W.c.person_id.is_not(None), _where_unit(W.c.unit_id, units))
     ok = func.sum(case((PERSON.c.id.in_(flagged), 0), else_=1))
     query = select(PERSON.c.unit_id, ok * 1.0 / func.count()).where(active(), _where_unit(PERSON.c.unit_id, units)) \
         .group_by(PERSON.c.unit_id)

@@ -63,8 +63,11 @@ async def insert_new(session: AsyncSession, scan_id: int, now: datetime, as_of: 
                "anchor", "due_date", "due_estimated"]
     fixed = {"status": "open", "detected_at": now, "detected_on": as_of, "created_scan_id": scan_id,
              "reopen_count": 0, "version": 1, "updated_at": now}
+    # The sort (on a key no index provides) makes the anti-join finish before the first row is
+    # inserted: with statistics saying ``warning`` is empty, PostgreSQL picks a nested-loop
+    # anti-join that re-reads ``warning`` for every hit, which is quadratic while it is growing.
     source = select(*(H.c[c] for c in columns), *(literal(v).label(k) for k, v in fixed.items())).where(
-        H.c.scan_id == scan_id, not_(known))
+        H.c.scan_id == scan_id, not_(known)).order_by(H.c.unit_id, H.c.fingerprint)
     result = await session.execute(insert(W).from_select([*columns, *fixed], source))
     return result.rowcount  # type: ignore[attr-defined,no-any-return]
 

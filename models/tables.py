@@ -115,7 +115,7 @@ class PersonEvent(SQLModel, table=True):
     __tablename__ = "person_event"
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
-    at: datetime = _created()
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
     source: str = Field(max_length=10)  # import / portal / bot / seed / system
     actor: str = Field(max_length=60)
     kind: str = Field(max_length=10)  # create / update

@@ -36,10 +36,14 @@ _COVERED = covered_years()
 
 @lru_cache(maxsize=16384)
 def _package_workday(d: date) -> bool | None:
-    """The package's answer, or None outside its years (checked first: it raises there)."""
+    """The package's answer, or None outside its years (checked first: it raises there).
+
+    This is ``chinese_calendar.is_workday`` on the package's own tables, without the range check
+    it repeats on every call (a ``min()`` over all holidays, ~15 µs): a scan asks for thousands
+    of distinct days when deadlines count from entry or retirement dates."""
     if d.year not in _COVERED:
         return None
-    return bool(chinese_calendar.is_workday(d))
+    return d in chinese_calendar.workdays or (d.weekday() <= 4 and d not in chinese_calendar.holidays)
 
 
 def _as_date(d: date) -> date:

@@ -32,13 +32,16 @@ def person_hit(ctx: RuleContext, *evidence: Label[Any], anchor: Any = None, seve
     return ctx.scoped(select(*columns), PERSON.c.unit_id)
 
 
-def unit_hit(ctx: RuleContext, unit_id: Any, key: Any, *evidence: Label[Any], source: Any = None) -> Select[Any]:
+def unit_hit(ctx: RuleContext, unit_id: Any, key: Any, *evidence: Label[Any], source: Any = None,
+             source_scoped: bool = False) -> Select[Any]:
+    """SELECT of the standard unit-hit columns; ``source_scoped`` says ``source`` is already restricted
+    to the incremental scan's scope (filtering twice would only mislead the planner's estimates)."""
     columns = [unit_id.label("unit_id"), null().label("person_id"), key.label("key"), null().label("anchor"),
                null().label("severity"), *evidence]
     query = select(*columns)
     if source is not None:
         query = query.select_from(source)
-    return ctx.scoped(query, unit_id)
+    return query if source_scoped else ctx.scoped(query, unit_id)
 
 
 def type_allowed(kind: Any, name: Any, est_type: Any, ctx: RuleContext) -> ColumnElement[bool]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import Select, and_, case, func, literal, select, union_all
 
 from models.rules.base import RuleContext, RuleDef
 from models.rules.common import ALLOWED_TYPES, ZF_GOV_KEYWORDS, person_hit, type_allowed, unit_hit
-from models.rules.sql import PERSON, POSTS, QUOTA, UNIT, active
+from models.rules.sql import PERSON, POSTS, QUOTA, UNIT, active, scope_units
 
 LEADER_POSTS = {"unit_chief": "unit.chief", "unit_deputy": "unit.deputy",
                 "internal_chief": "internal.chief", "internal_deputy": "internal.deputy"}
@@ -18,10 +18,17 @@ TYPE_LABELS = {"XZ": "行政编制", "ZF": "政法专项编制", "SY": "事业�
 
 
 def _counts(ctx: RuleContext) -> Any:
-    """(unit, type) pairs that have a quota or an occupant, with approved and actual numbers."""
-    actual = select(PERSON.c.unit_id, PERSON.c.est_type, func.count().label("n")).where(
-        active(), PERSON.c.est_type.is_not(None)).group_by(PERSON.c.unit_id, PERSON.c.est_type).subquery()
-    pairs = select(QUOTA.c.unit_id, QUOTA.c.est_type).union(select(actual.c.unit_id, actual.c.est_type)).subquery()
+    """(unit, type) pairs that have a quota or an occupant, with approved and actual numbers.
+
+    An incremental scan restricts both sides to its scope before aggregating, rather than
+    filtering the finished pairs: that keeps the aggregate small and leaves the planner no
+    reason to re-run an aggregate over every person for each unit in scope. The counts are one
+    CTE, used twice but computed once."""
+    occupants = select(PERSON.c.unit_id, PERSON.c.est_type, func.count().label("n")).where(
+        active(), PERSON.c.est_type.is_not(None)).group_by(PERSON.c.unit_id, PERSON.c.est_type)
+    actual = ctx.scoped(occupants, PERSON.c.unit_id).cte("actual")
+    quotas = ctx.scoped(select(QUOTA.c.unit_id, QUOTA.c.est_type), QUOTA.c.unit_id)
+    pairs = quotas.union(select(actual.c.unit_id, actual.c.est_type)).subquery()
     return (select(pairs.c.unit_id, pairs.c.est_type, func.coalesce(QUOTA.c.approved, 0).label("approved"),
                    func.coalesce(actual.c.n, 0).label("actual"), UNIT.c.kind, UNIT.c.name)
             .select_from(pairs).join(UNIT, UNIT.c.id == pairs.c.unit_id)
@@ -33,7 +40,7 @@ def _counts(ctx: RuleContext) -> Any:
 def _count_hit(ctx: RuleContext) -> tuple[Select[Any], Any]:
     c = _counts(ctx)
     query = unit_hit(ctx, c.c.unit_id, c.c.est_type, c.c.approved.label("ev_approved"),
-                     c.c.actual.label("ev_actual"), c.c.est_type.label("ev_type"), source=c)
+                     c.c.actual.label("ev_actual"), c.c.est_type.label("ev_type"), source=c, source_scoped=True)
     return query, c
 
 
@@ -60,15 +67,30 @@ def _mixed(ctx: RuleContext) -> Select[Any]:
                        ~type_allowed(UNIT.c.kind, UNIT.c.name, PERSON.c.est_type, ctx))
 
 
+def _post_holders(ctx: RuleContext) -> Any:
+    """(post unit, post) of every active leader, the post unit defaulting to the own unit.
+
+    An incremental scan takes only the post units in its scope, as two halves an index can serve
+    (post unit in scope; no post unit and own unit in scope) instead of one OR over all persons."""
+    key = case(*((PERSON.c.leader_kind == kind, literal(k)) for kind, k in LEADER_POSTS.items())).label("post")
+    leaders = (PERSON.c.status == "active", PERSON.c.leader_kind.in_(LEADER_POSTS))
+    if ctx.scan_id is None:
+        return select(func.coalesce(PERSON.c.post_unit_id, PERSON.c.unit_id).label("unit_id"), key).where(*leaders)
+    scope = scope_units(ctx.scan_id)
+    posted = select(PERSON.c.post_unit_id.label("unit_id"), key).where(*leaders, PERSON.c.post_unit_id.in_(scope))
+    own = select(PERSON.c.unit_id.label("unit_id"), key).where(
+        *leaders, PERSON.c.post_unit_id.is_(None), PERSON.c.unit_id.in_(scope))
+    return union_all(posted, own)
+
+
 def _over_posts(ctx: RuleContext) -> Select[Any]:
-    post_unit = func.coalesce(PERSON.c.post_unit_id, PERSON.c.unit_id)
-    key = case(*((PERSON.c.leader_kind == kind, literal(k)) for kind, k in LEADER_POSTS.items()))
-    held = select(post_unit.label("unit_id"), key.label("post"), func.count().label("n")).where(
-        PERSON.c.status == "active", PERSON.c.leader_kind.in_(LEADER_POSTS)).group_by(post_unit, key).subquery()
+    holders = _post_holders(ctx).subquery()
+    held = select(holders.c.unit_id, holders.c.post, func.count().label("n")) \
+        .group_by(holders.c.unit_id, holders.c.post).subquery()
     approved = func.coalesce(POSTS.c.approved, 0)
     posts_key = POSTS.c.scope + literal(".") + POSTS.c.rank
     query = unit_hit(ctx, held.c.unit_id, held.c.post, approved.label("ev_approved"), held.c.n.label("ev_held"),
-                     held.c.post.label("ev_post"), source=held)
+                     held.c.post.label("ev_post"), source=held, source_scoped=True)
     query = query.outerjoin(POSTS, and_(POSTS.c.unit_id == held.c.unit_id, posts_key == held.c.post))
     return query.where(held.c.n > approved)
 

@@ -30,8 +30,12 @@ def _mismatch(ctx: RuleContext) -> Select[Any]:
 
 
 def _duplicates(ctx: RuleContext) -> Select[Any]:
-    shared = select(PERSON.c.id_hash, func.count().label("n")).where(active()).group_by(PERSON.c.id_hash) \
-        .having(func.count() > 1).subquery()
+    shared_ids = select(PERSON.c.id_hash, func.count().label("n")).where(active()).group_by(PERSON.c.id_hash) \
+        .having(func.count() > 1)
+    if ctx.scan_id is not None:  # only ID numbers held in scope need counting, wherever their other records are
+        held = ctx.scoped(select(PERSON.c.id_hash).where(active()), PERSON.c.unit_id)
+        shared_ids = shared_ids.where(PERSON.c.id_hash.in_(held))
+    shared = shared_ids.subquery()
     query = person_hit(ctx, shared.c.n.label("ev_records")).join(shared, shared.c.id_hash == PERSON.c.id_hash)
     return query.where(active())
 

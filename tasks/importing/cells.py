@@ -9,7 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from models.enums import choices, label, parse_label
+from models.enums import ALIASES, LABELS, choices, label, parse_label
 
 Parser = Callable[[Any], Any]
 Formatter = Callable[[Any], str]
@@ -34,6 +34,8 @@ class CellError(ValueError):
 
 def as_text(raw: Any) -> str:
     """A cell as trimmed text: whole floats lose their ".0", Excel dates become ISO dates."""
+    if type(raw) is str:  # every CSV cell: skip the isinstance ladder (hot path of an import)
+        return raw.replace("\u3000", " ").strip()
     if raw is None:
         return ""
     if isinstance(raw, float) and raw.is_integer():
@@ -60,11 +62,19 @@ def parse_date(raw: Any) -> date | None:
     value = as_text(raw)
     if not value:
         return None
+    if _is_iso_date(value):  # the common 2024-03-01, same result as the first pattern
+        return _real_date(value, int(value[:4]), int(value[5:7]), int(value[8:]))
     for pattern in DATE_PATTERNS:
         match = pattern.match(value)
         if match:
             return _real_date(value, *(int(g) for g in match.groups()))
     raise CellError("日期格式不正确，应为 2024-03-01、2024/3/1 或 20240301")
+
+
+def _is_iso_date(value: str) -> bool:
+    # isdecimal() is exactly what the patterns' \d matches (Unicode decimal digits).
+    return (len(value) == 10 and value[4] == "-" and value[7] == "-" and value[:4].isdecimal()
+            and value[5:7].isdecimal() and value[8:].isdecimal())
 
 
 def _real_date(value: str, year: int, month: int, day: int) -> date:
@@ -87,15 +97,26 @@ def count(raw: Any) -> int | None:
 
 
 def enum(enum_type: type[StrEnum]) -> Parser:
+    known = _label_lookup(enum_type)
+
     def parse(raw: Any) -> str | None:
         value = as_text(raw)
         if not value:
             return None
-        code = parse_label(enum_type, value)
+        code = known.get(value)
+        if code is None:
+            code = parse_label(enum_type, value)
         if code is None:
             raise CellError(f"取值不在允许范围内，应为：{choices(enum_type)}")
         return code
     return parse
+
+
+def _label_lookup(enum_type: type[StrEnum]) -> dict[str, str]:
+    """``parse_label`` of every label, alias and code, computed once (it is called for each cell)."""
+    candidates = [*LABELS[enum_type].values(), *ALIASES.get(enum_type, {}), *(m.value for m in enum_type)]
+    found = {text: parse_label(enum_type, text) for text in candidates if text}
+    return {text: code for text, code in found.items() if code is not None}
 
 
 def one_of(allowed: tuple[str, ...]) -> Parser:

@@ -1,21 +1,26 @@
 """Importing persons: validate every row, upsert by (身份证号, 编制所在机构), all-or-nothing by default.
 
-Rows are streamed and written in chunks inside one transaction. In the default mode the first
-bad row stops the writing (validation goes on, to report every problem) and the transaction is
-rolled back; with ``partial`` the valid rows are kept. Memory stays bounded: only a 64-bit hash
-per (ID, unit) pair is kept to find duplicates within the file.
+Rows are streamed and written in chunks inside one transaction (the next chunk is checked while
+the previous one is written, see :func:`_stream`). In the default mode the first bad row stops
+the writing (validation goes on, to report every problem) and the transaction is rolled back;
+with ``partial`` the valid rows are kept. Memory stays bounded: only a 64-bit hash per (ID, unit)
+pair is kept to find duplicates within the file (and, importing into an empty table, one per
+written row by the writer, see :class:`models.person_store.PersonWriter`).
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.crypto import FieldCipher
 from models.idcheck import check_id, upgrade_legacy_id
-from models.person_store import PersonWriter, WriteContext
+from models.person_store import PersonWriter, PreparedRows, WriteContext, WriteCounts
 from models.records import PersonRecord
 from models.retirement import parse_age_override
 from models.unit_store import unit_code_map
@@ -131,22 +136,54 @@ async def _run(session: AsyncSession, cipher: FieldCipher, result: ImportResult,
 
 async def _stream(table: Table, checker: PersonRowChecker, writer: PersonWriter, result: ImportResult,
                   chunk_rows: int, progress: Progress) -> None:
+    """Check and prepare chunk N+1 in a worker thread while the database takes chunk N, so that the
+    Python work (parsing, hashing, encryption) and the database's work overlap. Writes stay one at
+    a time, in file order, in the one transaction; a failed write surfaces at the next chunk."""
+    rows = iter(table.rows)
+    pending: asyncio.Task[WriteCounts] | None = None
+    more = True
+    try:
+        while more:
+            chunk, more = await asyncio.to_thread(_next_chunk, rows, checker, writer, result, chunk_rows, progress)
+            if pending is not None:
+                await pending
+            pending = asyncio.create_task(writer.write_prepared(chunk)) if chunk else None
+        if pending is not None:
+            await pending
+    except BaseException:
+        await _settle(pending)
+        raise
+    progress.close()
+
+
+Rows = Iterator[tuple[int, list[Any]]]
+
+
+def _next_chunk(rows: Rows, checker: PersonRowChecker, writer: PersonWriter, result: ImportResult,
+                chunk_rows: int, progress: Progress) -> tuple[PreparedRows | None, bool]:
+    """The next ``chunk_rows`` valid rows, prepared for writing, and whether rows may remain.
+
+    In all-or-nothing mode nothing is prepared once the import is known to be refused."""
     buffer: list[PersonRecord] = []
-    for number, cells in table.rows:
+    more = False
+    for number, cells in rows:
         result.total += 1
         progress.update(1)
         row = checker.check(number, cells)
         result.add_problems(row.problems)
         if not row.problems:
             buffer.append(to_record(row))
-        if len(buffer) >= chunk_rows:
-            await _flush(writer, buffer, result)
-    await _flush(writer, buffer, result)
-    progress.close()
+            if len(buffer) >= chunk_rows:
+                more = True
+                break
+    wanted = bool(buffer) and (result.partial or not result.problems)
+    return (writer.prepare(buffer) if wanted else None), more
 
 
-async def _flush(writer: PersonWriter, buffer: list[PersonRecord], result: ImportResult) -> None:
-    # In all-or-nothing mode there is no point writing once the import is known to be refused.
-    if buffer and (result.partial or not result.problems):
-        await writer.write(buffer)
-    buffer.clear()
+async def _settle(task: asyncio.Task[WriteCounts] | None) -> None:
+    """Let an in-flight write end before the transaction is rolled back; the first error wins."""
+    if task is None:
+        return
+    await asyncio.wait([task])
+    if not task.cancelled():
+        task.exception()  # retrieved, so asyncio does not report it as lost

@@ -76,7 +76,8 @@ def _match_headers(found: list[str], specs: tuple[Column, ...]) -> tuple[list[tu
 
 def _numbered(rows: Iterator[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
     for number, row in enumerate(rows, start=2):
-        if any(cell not in (None, "") for cell in row):
+        # any(row) settles almost every row at C speed; only all-falsy rows (0, False) need the exact test.
+        if any(row) or any(cell not in (None, "") for cell in row):
             yield number, row
 
 

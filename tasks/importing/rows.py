@@ -27,24 +27,28 @@ class RowParser:
         self.columns = columns
         self.position = {column.field: index for index, column in columns}
         self.header = {column.field: column.header for _, column in columns}
+        # Resolved once: plain fields are stored directly, quota and post counts go through assign().
+        self._plan = [(index, column, column.parse, None if "." in column.field else column.field)
+                      for index, column in columns]
 
     def parse(self, number: int, cells: list[Any]) -> ParsedRow:
         row = ParsedRow(number, {}, {})
-        for index, column in self.columns:
-            raw = cells[index] if index < len(cells) else None
-            row.raw[column.field] = raw
-            self._parse_cell(row, index, column, raw)
+        values, raws, size = row.values, row.raw, len(cells)
+        for index, column, parse, plain in self._plan:
+            raw = cells[index] if index < size else None
+            raws[column.field] = raw
+            try:
+                value = parse(raw)
+            except CellError as error:
+                row.problems.append(self._problem(number, index, column.header, raw, error.reason))
+                continue
+            if value is None and column.required:
+                row.problems.append(self._problem(number, index, column.header, raw, "必填项为空"))
+            if plain is None:
+                assign(values, column, value)
+            else:
+                values[plain] = value
         return row
-
-    def _parse_cell(self, row: ParsedRow, index: int, column: Column, raw: Any) -> None:
-        try:
-            value = column.parse(raw)
-        except CellError as error:
-            row.problems.append(self._problem(row.number, index, column.header, raw, error.reason))
-            return
-        if value is None and column.required:
-            row.problems.append(self._problem(row.number, index, column.header, raw, "必填项为空"))
-        assign(row.values, column, value)
 
     def fail(self, row: ParsedRow, field_name: str, reason: str) -> None:
         """Add a problem on ``field_name``'s cell (a whole-row problem if the column is absent)."""
