@@ -31,7 +31,11 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[dict[s
 
 async def _copy(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     columns = list(rows[0])
-    records = copy_records(table, columns, rows)
+    await copy_in(session, table, columns, copy_records(table, columns, rows))
+
+
+async def copy_in(session: AsyncSession, table: Table, columns: list[str], records: list[tuple[Any, ...]]) -> None:
+    """COPY records built by :func:`copy_records` into ``table`` (PostgreSQL), in the session's transaction."""
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     driver: Any = raw.driver_connection

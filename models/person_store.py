@@ -18,7 +18,7 @@ from sqlalchemy import String, any_, bindparam, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.bulk import insert_rows, is_postgres
+from models.bulk import copy_in, copy_records, insert_rows, is_postgres
 from models.crypto import FieldCipher
 from models.db import utcnow
 from models.idcheck import check_id, mask_id, mask_mobile
@@ -96,10 +96,12 @@ def _mobile_fields(mobile: str | None, cipher: FieldCipher) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class PreparedRows:
-    """Table rows computed from a chunk of records, not yet written."""
+    """Table rows computed from a chunk of records, not yet written; on PostgreSQL also the same
+    rows as COPY records, so that the thread preparing them does that work too."""
 
     now: datetime
     rows: list[dict[str, Any]]
+    copy: list[tuple[Any, ...]] | None = None
 
 
 class PersonWriter:
@@ -118,12 +120,14 @@ class PersonWriter:
         self.session = session
         self.ctx = ctx
         self.counts = WriteCounts()
+        self._postgres = is_postgres(session)
         self._inserted: set[int] | None = None  # hashes of the keys inserted, while the table started empty
         self._started = False
 
     def prepare(self, records: list[PersonRecord]) -> PreparedRows:
         now = utcnow()
-        return PreparedRows(now, [person_row(r, self.ctx, now) for r in records])
+        rows = [person_row(r, self.ctx, now) for r in records]
+        return PreparedRows(now, rows, copy_records(PERSON, list(rows[0]), rows) if self._postgres and rows else None)
 
     async def write(self, records: list[PersonRecord]) -> WriteCounts:
         return await self.write_prepared(self.prepare(records))
@@ -131,14 +135,15 @@ class PersonWriter:
     async def write_prepared(self, prepared: PreparedRows) -> WriteCounts:
         now, rows = prepared.now, prepared.rows
         existing = await self._existing_of_chunk(rows)
-        fresh, changed = [], []
-        for row in rows:
+        fresh, changed, picked = [], [], []
+        for index, row in enumerate(rows):
             old = existing.get((row["id_hash"], row["unit_id"]))
             if old is None:
                 fresh.append(row)
+                picked.append(index)
             elif _diff(old, row):
                 changed.append((old, row))
-        await insert_rows(self.session, PERSON, fresh)
+        await self._insert(prepared, fresh, picked)
         self._remember(fresh)
         if self.ctx.batch_id is None:
             await self._create_events(fresh, now)
@@ -146,6 +151,13 @@ class PersonWriter:
         counts = WriteCounts(len(fresh), len(changed), len(rows) - len(fresh) - len(changed))
         self.counts.add(counts)
         return counts
+
+    async def _insert(self, prepared: PreparedRows, fresh: list[dict[str, Any]], picked: list[int]) -> None:
+        if prepared.copy is None or not fresh:
+            await insert_rows(self.session, PERSON, fresh)
+            return
+        records = prepared.copy if len(picked) == len(prepared.rows) else [prepared.copy[i] for i in picked]
+        await copy_in(self.session, PERSON, list(prepared.rows[0]), records)
 
     async def _existing_of_chunk(self, rows: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
         if not self._started:
