@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import Select
 
 from models.rules.sql import in_scope
 
@@ -56,8 +56,3 @@ class RuleDef:
 
 def window(column: Any, low: date, high: date) -> Window:
     return (column, low, high)
-
-
-def crossing(column: Any, ctx: RuleContext, low: date, high: date) -> ColumnElement[bool]:
-    """``column`` in (low, high]: the values whose comparison with a moving threshold flipped."""
-    return (column > low) & (column <= high)  # type: ignore[no-any-return]

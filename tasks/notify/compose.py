@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -126,7 +125,3 @@ def max_bytes_of(kind: str) -> int | None:
         return registry.get(kind).max_bytes
     except Exception:  # an unknown kind fails at send time, where it is recorded
         return None
-
-
-def payload_of(row: Outbox) -> dict[str, Any]:
-    return dict(row.payload or {})
