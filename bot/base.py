@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 if TYPE_CHECKING:
     from bot.http import ApiClient
-    from models.settings import Settings
+    from models.core.settings import Settings
 
 CONTINUED = "（续 {k}/{n}）"
 # Size the frame for the longest continuation title we could produce, so the split never

@@ -13,7 +13,7 @@ from datetime import date
 
 from bot.base import Message
 from bot.render import render
-from models.idcheck import mask_name
+from models.staffing.ids import mask_name
 
 MAX_LINES = 15
 SEVERITY_WORDS = {"S1": "严重", "S2": "一般", "S3": "提示"}

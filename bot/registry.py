@@ -17,7 +17,7 @@ from bot.channels.sms import AliyunSms
 from bot.channels.wecom import WeCom
 from bot.channels.zzd import ZzdGroup, ZzdWork
 from bot.http import ApiClient
-from models.settings import Settings
+from models.core.settings import Settings
 
 CHANNELS: dict[str, type[Channel[Any]]] = {
     "dingtalk": DingTalk,

@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.base import Message
-from models.idcheck import mask_mobile, mask_name
+from models.staffing.ids import mask_mobile, mask_name
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -10,7 +10,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models.settings import Settings
+from models.core.settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -34,7 +34,7 @@ async def upgrade(engine: AsyncEngine, settings: Settings, revision: str = "head
 
 
 def upgrade_blocking(settings: Settings, revision: str = "head") -> None:
-    from models.db import create_engine
+    from models.core.db import create_engine
 
     async def _go() -> None:
         engine = create_engine(settings)

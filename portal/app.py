@@ -8,14 +8,14 @@ from pathlib import Path
 
 from aiohttp import web
 
-from models.settings import Settings
+from models.core.runtime import runtime
+from models.core.settings import Settings
 from portal.auth import csrf_middleware, session_middleware
 from portal.errors import error_middleware
 from portal.keys import ARQ, JINJA, RUNTIME, SETTINGS
 from portal.render import make_environment
 from portal.routes import setup_routes
 from tasks.redis_check import redis_reachable
-from tasks.runtime import runtime
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"

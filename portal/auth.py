@@ -19,9 +19,9 @@ from typing import Any
 from aiohttp import web
 from jose import JWTError, jwt
 
-from models.db import utcnow
-from models.tables import Account
-from models.unit_query import scope_for
+from models.accounts.scope import scope_for
+from models.accounts.tables import Account
+from models.core.db import utcnow
 from portal.keys import ACCOUNT, CSRF, RUNTIME, SCOPE, SETTINGS
 
 SESSION_COOKIE = "bzops_session"

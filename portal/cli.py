@@ -13,15 +13,15 @@ import signal
 import click
 from aiohttp import web
 
-from models.settings import Settings
+from models.core.settings import Settings
 from tasks.cli import cli
 
 __all__ = ["cli", "main"]
-from tasks.cli_common import CONTEXT, fail, settings_of
+from tasks.cli.common import CONTEXT, fail, settings_of
 from tasks.redis_check import redis_reachable, redis_unreachable_message
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command("web", context_settings=CONTEXT)
 @click.option("--host", help="监听地址（默认 BZOPS_HOST）")
 @click.option("--port", type=int, help="监听端口（默认 BZOPS_PORT）")
 @click.pass_context
@@ -33,8 +33,6 @@ def web_(ctx: click.Context, host: str | None, port: int | None) -> None:
     web.run_app(create_app(settings), host=host or settings.host, port=port or settings.port,
                 print=lambda _: click.echo(f"门户已启动：{settings.public_url}"))
 
-
-web_.name = "web"
 
 
 @cli.command(context_settings=CONTEXT)
@@ -86,10 +84,10 @@ async def _until_stopped(worker: object) -> None:
 
 
 async def _prepare(settings: Settings) -> None:
+    from models.core.runtime import runtime
     from models.migrate import upgrade
     from tasks.bootstrap import seed_demo_if_empty
-    from tasks.cli_seed import print_demo
-    from tasks.runtime import runtime
+    from tasks.cli.seed import print_demo
 
     async with runtime(settings) as rt:
         await upgrade(rt.engine, settings)

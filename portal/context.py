@@ -6,8 +6,8 @@ from datetime import date
 
 from aiohttp import web
 
-from models.db import local_today
-from models.warning_actions import Actor
+from models.core.db import local_today
+from models.warnings.actions import Actor
 from portal.auth import client_ip
 from portal.keys import ACCOUNT, SETTINGS
 

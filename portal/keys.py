@@ -6,10 +6,10 @@ from aiohttp import web
 from arq.connections import ArqRedis
 from jinja2 import Environment
 
-from models.settings import Settings
-from models.tables import Account
-from models.unit_query import Scope
-from tasks.runtime import Runtime
+from models.accounts.tables import Account
+from models.core.runtime import Runtime
+from models.core.settings import Settings
+from models.staffing.scope import Scope
 
 SETTINGS = web.AppKey("settings", Settings)
 RUNTIME = web.AppKey("runtime", Runtime)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.enums import EstType, PersonStatus, Sex, UnitKind, label
-from models.rules.establishment import POST_LABELS
+from models.core.enums import EstType, PersonStatus, Sex, UnitKind, label
+from models.warnings.rules.establishment import POST_LABELS
 
 EVIDENCE_LABELS = {
     "name": "姓名", "id": "身份证号", "status": "状态", "missing": "缺少信息", "approved": "核定数",

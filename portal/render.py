@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from models.enums import LABELS, EstType, LeaderKind, Level, PersonStatus, Role, Sex, UnitKind, label
+from models.core.enums import LABELS, EstType, LeaderKind, Level, PersonStatus, Role, Sex, UnitKind, label
 from portal.keys import ACCOUNT, CSRF, JINJA
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from models.db import local_today, transaction
-from models.notify_tables import Target
-from models.tables import Unit
-from models.targets import TargetSpec, create_target
-from tasks.runtime import Runtime
+from models.core.db import local_today, transaction
+from models.core.runtime import Runtime
+from models.notify.tables import Target
+from models.notify.targets import TargetSpec, create_target
+from models.staffing.tables import Unit
 from tasks.scanning import scan_now
 from tasks.seed.demo import DemoResult, seed_demo
 
@@ -52,7 +52,7 @@ async def create_demo_targets(rt: Runtime) -> None:
 
 
 async def _steward_units(session: object) -> list[tuple[str, str, int]]:
-    from models.tables import Account, AccountScope
+    from models.accounts.tables import Account, AccountScope
 
     unit, scope, account = (t.__table__ for t in (Unit, AccountScope, Account))  # type: ignore[union-attr]
     query = (select(unit.c.code, unit.c.name, account.c.id).join(scope, scope.c.unit_id == unit.c.id)

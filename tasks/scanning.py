@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from models.db import transaction
-from models.scan import ScanOutcome, run_scan
-from tasks.runtime import Runtime
+from models.core.db import transaction
+from models.core.runtime import Runtime
+from models.warnings.scan import ScanOutcome, run_scan
 
 logger = logging.getLogger(__name__)
 

@@ -20,14 +20,14 @@ from arq import cron, func
 from arq.connections import RedisSettings
 
 from bot.http import ApiClient
-from models.crypto import FieldCipher
-from models.db import create_engine, local_today, session_factory, utcnow
-from models.settings import Settings
+from models.core.crypto import FieldCipher
+from models.core.db import create_engine, local_today, session_factory, utcnow
+from models.core.runtime import Runtime
+from models.core.settings import Settings
 from tasks.notify.escalate import escalate
 from tasks.notify.remind import write_reminders
 from tasks.notify.send import send_one
 from tasks.notify.sweep import job_id, sweep
-from tasks.runtime import Runtime
 from tasks.scanning import scan_now
 
 logger = logging.getLogger(__name__)

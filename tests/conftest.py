@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from models.core.runtime import Runtime, runtime
+from models.core.settings import Settings
 from models.migrate import upgrade
-from models.settings import Settings
-from tasks.runtime import Runtime, runtime
 
 PG_ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 TEST_REDIS_URL = os.environ.get("BZOPS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

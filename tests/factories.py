@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from models.accounts import ScopeSpec, hash_password, set_scopes
-from models.db import transaction
-from models.idcheck import id_check_char
-from models.person_store import PersonWriter, WriteContext
-from models.records import PersonRecord, UnitRecord
-from models.tables import Account
-from models.unit_store import unit_code_map, write_units
-from tasks.runtime import Runtime
+from models.accounts.store import ScopeSpec, hash_password, set_scopes
+from models.accounts.tables import Account
+from models.core.db import transaction
+from models.core.runtime import Runtime
+from models.staffing.ids import id_check_char
+from models.staffing.person_writer import PersonWriter, WriteContext
+from models.staffing.records import PersonRecord, UnitRecord
+from models.staffing.unit_writer import unit_code_map, write_units
 
 PASSWORD = "correct-horse-9"
 _HASH: dict[str, str] = {}

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.base import Channel, Message, Receipt
 from bot.render import render
-from models.idcheck import mask_mobile
+from models.staffing.ids import mask_mobile
 
 logger = logging.getLogger(__name__)
 

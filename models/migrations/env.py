@@ -8,10 +8,13 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import models.rule_tables
-import models.tables  # noqa: F401
-from models.db import create_engine
-from models.settings import Settings
+import models.accounts.tables
+import models.core.tables
+import models.notify.tables
+import models.staffing.tables
+import models.warnings.tables  # noqa: F401
+from models.core.db import create_engine
+from models.core.settings import Settings
 
 target_metadata = SQLModel.metadata
 

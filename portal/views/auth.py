@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from models.accounts import AccountError, authenticate
-from models.db import transaction
+from models.accounts.store import AccountError, authenticate
+from models.core.db import transaction
 from portal.auth import client_ip, end_session, issue_session
 from portal.keys import ACCOUNT, RUNTIME, SETTINGS
 from portal.render import render

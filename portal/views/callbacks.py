@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from models.db import transaction, utcnow
-from models.delivery_query import SmsReceipt, apply_sms_receipts
-from models.settings import Settings
+from models.core.db import transaction, utcnow
+from models.core.settings import Settings
+from models.notify.deliveries import SmsReceipt, apply_sms_receipts
 from portal.keys import RUNTIME, SETTINGS
 
 logger = logging.getLogger(__name__)

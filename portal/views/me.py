@@ -13,9 +13,9 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import audit
-from models.db import transaction, utcnow
-from models.notify_tables import NotificationPref
+from models.core import audit
+from models.core.db import transaction, utcnow
+from models.notify.tables import NotificationPref
 from portal.auth import client_ip, login_required
 from portal.keys import ACCOUNT, RUNTIME
 from portal.render import render

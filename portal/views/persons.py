@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from models.person_detail import FIELD_LABELS, person_history, person_in_scope
-from models.person_query import PROFILE_FIELDS
+from models.staffing.person_detail import FIELD_LABELS, person_history, person_in_scope
+from models.staffing.persons import PROFILE_FIELDS
 from portal.auth import login_required
 from portal.keys import RUNTIME, SCOPE
 from portal.render import render

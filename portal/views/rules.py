@@ -7,9 +7,9 @@ from typing import Any
 
 from aiohttp import web
 
-from models.db import transaction
-from models.rule_config import RuleConfigError, change_rule, load_rules
-from models.rules.base import SEVERITIES
+from models.core.db import transaction
+from models.warnings.config import RuleConfigError, change_rule, load_rules
+from models.warnings.rules.base import SEVERITIES
 from portal.auth import login_required
 from portal.context import actor
 from portal.keys import ACCOUNT, RUNTIME

@@ -17,8 +17,8 @@ from multidict import MultiMapping
 from pydantic import SecretStr, ValidationError
 
 from bot import registry
-from models.notify_tables import PURPOSES, Target
-from models.targets import purposes_of
+from models.notify.tables import PURPOSES, Target
+from models.notify.targets import purposes_of
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 INTS = {"group_wait_s": (0, 86_400), "group_interval_s": (0, 7 * 86_400), "repeat_workdays": (0, 30)}

@@ -12,10 +12,10 @@ from redis.exceptions import RedisError
 
 from bot import registry
 from bot.render import make_test_message
-from models.db import transaction, utcnow
-from models.delivery_query import deliveries_for_target, queue_test_message, target_row, unit_id_for
-from models.notify_tables import PURPOSES, Outbox, Target
-from models.targets import (
+from models.core.db import transaction, utcnow
+from models.notify.deliveries import deliveries_for_target, queue_test_message, target_row, unit_id_for
+from models.notify.tables import PURPOSES, Outbox, Target
+from models.notify.targets import (
     TargetError,
     TargetSpec,
     create_target,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from models.enums import EstType, label
-from models.quality import unit_quality
-from models.unit_query import count_in_scope, posts_vs_holders, quota_vs_actual, unit_in_scope, units_in_scope
-from models.warning_query import WarningFilter, counts_by_severity, list_warnings
+from models.core.enums import EstType, label
+from models.staffing.units import count_in_scope, posts_vs_holders, quota_vs_actual, unit_in_scope, units_in_scope
+from models.warnings.quality import unit_quality
+from models.warnings.query import WarningFilter, counts_by_severity, list_warnings
 from portal.auth import login_required
 from portal.context import page_number, today
 from portal.keys import RUNTIME, SCOPE

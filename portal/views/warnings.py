@@ -7,13 +7,11 @@ from typing import Any
 
 from aiohttp import web
 
-from models.db import transaction
-from models.delivery_query import deliveries_for_warning
-from models.rules.base import SEVERITIES
-from models.rules.catalogue import CATALOGUE
-from models.warning_actions import WarningActionError, acknowledge, allowed, decide, dispute, snooze
-from models.warning_detail import occupants, post_holders, same_person_records
-from models.warning_query import (
+from models.core.db import transaction
+from models.notify.deliveries import deliveries_for_warning
+from models.warnings.actions import WarningActionError, acknowledge, allowed, decide, dispute, snooze
+from models.warnings.evidence import occupants, post_holders, same_person_records
+from models.warnings.query import (
     LIVE,
     STATUS_LABELS,
     WarningFilter,
@@ -24,6 +22,8 @@ from models.warning_query import (
     record_read,
     timeline,
 )
+from models.warnings.rules.base import SEVERITIES
+from models.warnings.rules.catalogue import CATALOGUE
 from portal.attachments import AttachmentError, attachment_path, save_attachment
 from portal.auth import login_required
 from portal.context import actor, page_number, today

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from models.enums import ALIASES, LABELS, choices, label, parse_label
+from models.core.enums import ALIASES, LABELS, choices, label, parse_label
 
 Parser = Callable[[Any], Any]
 Formatter = Callable[[Any], str]

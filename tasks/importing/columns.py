@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from models.enums import LABELS, EstType, Identity, LeaderKind, Level, PersonStatus, Sex, UnitKind
+from models.core.enums import LABELS, EstType, Identity, LeaderKind, Level, PersonStatus, Sex, UnitKind
 from tasks.importing import cells
 from tasks.importing.cells import Formatter, Parser
 

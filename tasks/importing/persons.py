@@ -20,12 +20,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.crypto import FieldCipher
-from models.idcheck import check_id, upgrade_legacy_id
-from models.person_store import PersonWriter, PreparedRows, WriteContext, WriteCounts
-from models.records import PersonRecord
-from models.retirement import parse_age_override
-from models.unit_store import unit_code_map
+from models.core.crypto import FieldCipher
+from models.staffing.ids import check_id, upgrade_legacy_id
+from models.staffing.person_writer import PersonWriter, PreparedRows, WriteContext, WriteCounts
+from models.staffing.records import PersonRecord
+from models.staffing.retirement import parse_age_override
+from models.staffing.unit_writer import unit_code_map
 from tasks.importing.columns import PERSON_COLUMNS
 from tasks.importing.progress import Progress, Silent
 from tasks.importing.reader import Table, open_table

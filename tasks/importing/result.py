@@ -10,10 +10,10 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from models import audit
-from models.db import transaction, utcnow
-from models.person_store import WriteCounts
-from models.tables import ImportBatch
+from models.core import audit
+from models.core.db import transaction, utcnow
+from models.staffing.person_writer import WriteCounts
+from models.staffing.tables import ImportBatch
 from tasks.importing.report import Problem, report_path, write_report
 
 MAX_REPORTED = 100_000  # a file that is wrong everywhere still gets a report of bounded size

@@ -12,9 +12,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.records import UnitRecord
-from models.tables import Unit
-from models.unit_store import write_units
+from models.staffing.records import UnitRecord
+from models.staffing.tables import Unit
+from models.staffing.unit_writer import write_units
 from tasks.importing.columns import UNIT_COLUMNS
 from tasks.importing.progress import Progress, Silent
 from tasks.importing.reader import open_table

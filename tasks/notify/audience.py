@@ -7,12 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.digest_marks import covers
-from models.notify_tables import Target
-from models.tables import Unit
-
-T = Target.__table__  # type: ignore[attr-defined]
-UNIT = Unit.__table__  # type: ignore[attr-defined]
+from models.notify.marks import covers
+from models.notify.tables import TARGET as T
+from models.staffing.tables import UNIT
 
 
 async def covering_targets(session: AsyncSession, purpose: str, unit_ids: list[int]) -> list[dict[str, Any]]:

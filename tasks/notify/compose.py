@@ -11,14 +11,14 @@ from sqlmodel import col
 
 from bot import registry
 from bot.digest import Digest, Item, digest_message
-from models.calendar_store import load_calendar
-from models.db import transaction, utcnow
-from models.notify_tables import DigestState, NotificationPref, Outbox, Target
-from models.tables import Unit
-from models.workdays import WorkCalendar
+from models.core.calendar import load_calendar
+from models.core.db import transaction, utcnow
+from models.core.runtime import Runtime
+from models.core.workdays import WorkCalendar
+from models.notify.tables import DigestState, NotificationPref, Outbox, Target
+from models.staffing.tables import Unit
 from tasks.notify.items import items_by_unit, items_in_scope
 from tasks.notify.timing import change_due, held, repeat_due
-from tasks.runtime import Runtime
 
 
 async def compose_due(rt: Runtime, now: datetime | None = None) -> list[int]:

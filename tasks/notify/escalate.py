@@ -19,20 +19,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.digest import Reminder, reminder_message
-from models.calendar_store import load_calendar
-from models.db import local_today, transaction, utcnow
-from models.notify_tables import Outbox
-from models.rule_tables import ConfigEntry, Warning, WarningEvent
-from models.tables import Unit
-from models.workdays import WorkCalendar
+from models.core.calendar import load_calendar
+from models.core.db import local_today, transaction, utcnow
+from models.core.runtime import Runtime
+from models.core.tables import ConfigEntry
+from models.core.workdays import WorkCalendar
+from models.notify.tables import Outbox
+from models.staffing.tables import UNIT
+from models.warnings.tables import WARNING as W
+from models.warnings.tables import WARNING_EVENT as EVENT
 from tasks.notify.audience import targets_of
 from tasks.notify.compose import max_bytes_of
 from tasks.notify.items import LISTED, to_item
-from tasks.runtime import Runtime
 
-W = Warning.__table__  # type: ignore[attr-defined]
-UNIT = Unit.__table__  # type: ignore[attr-defined]
-EVENT = WarningEvent.__table__  # type: ignore[attr-defined]
 CONFIG_KEY = "escalation.chain"
 DEFAULT_CHAIN: dict[str, Any] = {
     "ack_workdays": 2,

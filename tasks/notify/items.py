@@ -9,15 +9,12 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.digest import Item
-from models.digest_marks import covers
-from models.notify_tables import Target
-from models.rule_tables import Warning
-from models.rules.catalogue import CATALOGUE
-from models.tables import Unit
+from models.notify.marks import covers
+from models.notify.tables import TARGET as T
+from models.staffing.tables import UNIT
+from models.warnings.rules.catalogue import CATALOGUE
+from models.warnings.tables import WARNING as W
 
-W = Warning.__table__  # type: ignore[attr-defined]
-UNIT = Unit.__table__  # type: ignore[attr-defined]
-T = Target.__table__  # type: ignore[attr-defined]
 LISTED = ("open", "acknowledged", "disputed")  # snoozed warnings are muted on purpose
 
 

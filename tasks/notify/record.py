@@ -15,14 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.base import ChannelError, Receipt
-from models.db import transaction, utcnow
-from models.notify_tables import Delivery, NotificationPref, Outbox, Target
-from models.rule_tables import WarningEvent
-from tasks.runtime import Runtime
+from models.core.db import transaction, utcnow
+from models.core.runtime import Runtime
+from models.notify.tables import Delivery, NotificationPref, Outbox, Target
+from models.warnings.tables import WARNING_EVENT as EVENT
 
 RETRY_SCHEDULE = (10, 30, 120, 600, 1800)  # seconds after attempts 1..5; the 6th failure is final
 FALLBACK_PURPOSES = ("digest", "s1", "reminder", "escalation")
-EVENT = WarningEvent.__table__  # type: ignore[attr-defined]
 
 
 @dataclass

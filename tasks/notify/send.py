@@ -20,12 +20,12 @@ from sqlmodel import col
 from bot import registry
 from bot.base import ChannelError, Message, Receipt
 from bot.http import ApiClient
-from models.db import local_today, transaction, utcnow
-from models.notify_tables import Delivery, Outbox, Target
-from models.targets import decrypt_config
+from models.core.db import local_today, transaction, utcnow
+from models.core.runtime import Runtime
+from models.notify.tables import Delivery, Outbox, Target
+from models.notify.targets import decrypt_config
 from tasks.notify import limits
 from tasks.notify.record import SendResult, record_failure, record_success, record_suppressed
-from tasks.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 

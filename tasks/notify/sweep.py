@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import col
 
-from models.db import transaction, utcnow
-from models.notify_tables import Outbox
+from models.core.db import transaction, utcnow
+from models.core.runtime import Runtime
+from models.notify.tables import Outbox
 from tasks.notify.compose import compose_due
-from tasks.runtime import Runtime
 
 CLAIM_TIMEOUT = timedelta(seconds=120)
 ENQUEUE_LIMIT = 5000

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from models.notify_tables import DigestState, NotificationPref, Target
-from models.workdays import WorkCalendar
+from models.core.workdays import WorkCalendar
+from models.notify.tables import DigestState, NotificationPref, Target
 
 
 def _clock(text: str) -> time:

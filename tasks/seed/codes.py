@@ -11,7 +11,7 @@ from datetime import date
 from operator import mul
 from random import Random
 
-from models.idcheck import USCC_ALPHABET, uscc_check_char
+from models.staffing.ids import USCC_ALPHABET, uscc_check_char
 
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from random import Random
 from typing import Any
 
-from models.idcheck import mask_id
+from models.staffing.ids import mask_id
 from tasks.seed.plan import Plan, UnitPlan
 from tasks.seed.tree import UnitInfo
 

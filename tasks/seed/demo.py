@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.accounts import ScopeSpec, create_account
-from models.enums import Role
+from models.accounts.store import ScopeSpec, create_account
+from models.core.enums import Role
+from models.core.runtime import Runtime
 from tasks.importing.progress import Progress
-from tasks.runtime import Runtime
 from tasks.seed.defects import TITLES
 from tasks.seed.generate import SeedOptions, SeedResult
 from tasks.seed.regions import CITIES, ZHEJIANG

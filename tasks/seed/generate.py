@@ -14,7 +14,7 @@ from pathlib import Path
 from random import Random
 from typing import Any, Protocol
 
-from models.records import PersonRecord, UnitRecord
+from models.staffing.records import PersonRecord, UnitRecord
 from tasks.importing.progress import Progress, Silent
 from tasks.seed.codes import break_uscc
 from tasks.seed.defects import DefectPlan, Manifest, requested

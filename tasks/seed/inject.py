@@ -12,9 +12,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from random import Random
 
-from models.records import PersonRecord
-from models.retirement import retirement_date
-from models.rules.common import type_allowed_for
+from models.staffing.records import PersonRecord
+from models.staffing.retirement import retirement_date
+from models.warnings.rules.common import type_allowed_for
 from tasks.seed.codes import break_id_check, impossible_id_date, legacy_id
 from tasks.seed.defects import DefectPlan, Manifest
 from tasks.seed.people import PersonFactory, UnitContext, Who, category

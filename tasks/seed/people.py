@@ -14,8 +14,8 @@ from random import Random
 from typing import NamedTuple
 from zlib import crc32
 
-from models.records import PersonRecord
-from models.retirement import add_months_clamped, category_for, retirement_date
+from models.staffing.records import PersonRecord
+from models.staffing.retirement import add_months_clamped, category_for, retirement_date
 from tasks.seed.codes import MobileNumbers, id_check_char, ymd
 from tasks.seed.names import NamePicker
 from tasks.seed.titles import education, leader_title, pro_title, staff_title

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from random import Random
 
-from models.records import UnitRecord
+from models.staffing.records import UnitRecord
 from tasks.seed import catalog
 from tasks.seed.catalog import Dept, Inst
 from tasks.seed.codes import uscc

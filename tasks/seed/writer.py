@@ -20,17 +20,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import audit
-from models.crypto import FieldCipher
-from models.db import transaction, utcnow
-from models.person_store import PersonWriter, WriteContext
-from models.records import PersonRecord, UnitRecord
-from models.tables import ImportBatch, Unit
-from models.unit_store import unit_code_map, write_units
+from models.core import audit
+from models.core.crypto import FieldCipher
+from models.core.db import transaction, utcnow
+from models.core.runtime import Runtime
+from models.staffing.person_writer import PersonWriter, WriteContext
+from models.staffing.records import PersonRecord, UnitRecord
+from models.staffing.tables import ImportBatch, Unit
+from models.staffing.unit_writer import unit_code_map, write_units
 from tasks.importing.columns import PERSON_COLUMNS, UNIT_COLUMNS, Column, read_back
 from tasks.importing.export import TableWriter
 from tasks.importing.progress import Progress
-from tasks.runtime import Runtime
 from tasks.seed.generate import SeedOptions, SeedResult, generate
 
 MANIFEST_NAME = "seed-defects.json"

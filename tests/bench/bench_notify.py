@@ -50,10 +50,10 @@ from arq import create_pool
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from models.core.runtime import Runtime, runtime
+from models.core.settings import Settings
 from models.migrate import upgrade
-from models.settings import Settings
 from tasks.notify.sweep import CLAIM_TIMEOUT, sweep
-from tasks.runtime import Runtime, runtime
 from tasks.worker import redis_settings
 from tests.bench.notify_helpers import (
     ROOT,

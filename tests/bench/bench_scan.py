@@ -82,7 +82,7 @@ def scan(env: dict[str, str], url: str, as_of: str, full: bool) -> dict[str, Any
 
 def warnings_by_rule(url: str, manifest: Path) -> dict[str, Any]:
     """Live warnings per rule, next to the defects the seed injected for that rule (its manifest)."""
-    from models.rules.catalogue import CATALOGUE
+    from models.warnings.rules.catalogue import CATALOGUE
 
     rows = fetch(url, f"SELECT rule_code, count(*) FROM warning WHERE status IN {LIVE} GROUP BY 1 ORDER BY 1")
     found = {code: int(n) for code, n in rows}
@@ -99,12 +99,12 @@ async def _change(url: str, count: int, as_of: str, seed: int, var: Path) -> flo
 
     from sqlalchemy import select, text
 
-    from models.db import transaction
-    from models.person_query import PERSON, UNIT, to_record
-    from models.person_store import PersonWriter, WriteContext
-    from models.settings import Settings
-    from models.unit_store import unit_code_map
-    from tasks.runtime import runtime
+    from models.core.db import transaction
+    from models.core.runtime import runtime
+    from models.core.settings import Settings
+    from models.staffing.person_writer import PersonWriter, WriteContext
+    from models.staffing.persons import PERSON, UNIT, to_record
+    from models.staffing.unit_writer import unit_code_map
 
     settings = Settings.load(database_url=url, data_key=DATA_KEY, secret_key=SECRET_KEY, var_dir=var, env="test")
     async with runtime(settings) as rt, transaction(rt.sessions) as session:

@@ -27,17 +27,17 @@ from typing import IO, Any
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
-from models.bulk import insert_rows
-from models.db import transaction, utcnow
-from models.digest_marks import mark_for_scan
-from models.notify_tables import Delivery, DigestState, Outbox, Target
-from models.records import UnitRecord
-from models.rule_config import load_rules
-from models.rule_tables import ScanRun, Warning
-from models.settings import Settings
-from models.targets import TargetSpec, create_target
-from models.unit_store import unit_code_map, write_units
-from tasks.runtime import Runtime
+from models.core.bulk import insert_rows
+from models.core.db import transaction, utcnow
+from models.core.runtime import Runtime
+from models.core.settings import Settings
+from models.notify.marks import mark_for_scan
+from models.notify.tables import Delivery, DigestState, Outbox, Target
+from models.notify.targets import TargetSpec, create_target
+from models.staffing.records import UnitRecord
+from models.staffing.unit_writer import unit_code_map, write_units
+from models.warnings.config import load_rules
+from models.warnings.tables import ScanRun, Warning
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "SEC0123456789abcdef"

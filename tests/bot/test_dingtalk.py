@@ -7,7 +7,7 @@ import pytest
 from bot import registry
 from bot.base import ChannelError, Message
 from bot.http import ApiClient, encode_json
-from models.settings import Settings
+from models.core.settings import Settings
 from tests.bot.helpers import SECRET, digest
 from tests.fakes.fixtures import MakeChannel
 from tests.fakes.platforms import FakePlatforms

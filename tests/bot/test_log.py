@@ -7,7 +7,7 @@ from pathlib import Path
 from bot import registry
 from bot.base import Message
 from bot.render import make_test_message
-from models.settings import Settings
+from models.core.settings import Settings
 from tests.fakes.fixtures import MakeChannel
 
 

@@ -15,7 +15,7 @@ from bot import registry
 from bot.base import ChannelError
 from bot.http import ApiClient
 from bot.render import make_test_message
-from models.settings import Settings
+from models.core.settings import Settings
 from tests.bot.helpers import SECRET
 from tests.fakes.platforms import FakePlatforms
 

@@ -13,7 +13,7 @@ import pytest
 from bot import registry
 from bot.base import Channel
 from bot.http import ApiClient
-from models.settings import Settings
+from models.core.settings import Settings
 from tests.fakes.platforms import FakePlatforms
 
 MakeChannel = Callable[..., Channel[Any]]

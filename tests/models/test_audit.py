@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError
 
-from models import audit
-from models.db import transaction
-from models.tables import AuditLog
+from models.core import audit
+from models.core.db import transaction
+from models.core.tables import AuditLog
 
 
 async def test_the_audit_log_is_append_only(rt):

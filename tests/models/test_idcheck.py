@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from stdnum.cn import ric, uscc
 
-from models.idcheck import (
+from models.staffing.ids import (
     area_known,
     check_id,
     check_uscc,

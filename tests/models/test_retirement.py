@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from models.retirement import (
+from models.staffing.retirement import (
     FEMALE_CADRE,
     FEMALE_WORKER,
     MALE,

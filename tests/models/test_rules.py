@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from models.db import transaction
-from models.idcheck import id_check_char
-from models.rule_tables import Warning
-from models.scan import run_scan
+from models.core.db import transaction
+from models.staffing.ids import id_check_char
+from models.warnings.scan import run_scan
+from models.warnings.tables import Warning
 from tests.factories import add_persons, add_units, make_id, person_record, unit_record
 
 

@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlalchemy import select, update
 
-from models.db import transaction
-from models.rule_config import change_rule
-from models.rule_tables import Warning, WarningEvent
-from models.scan import run_scan
+from models.core.db import transaction
+from models.warnings.config import change_rule
+from models.warnings.scan import run_scan
+from models.warnings.tables import Warning, WarningEvent
 from tests.factories import add_persons, add_units, person_record, unit_record
 
 DAY = date(2026, 11, 23)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from models.settings import Settings
+from models.core.settings import Settings
 
 
 def test_it_reads_secrets_from_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

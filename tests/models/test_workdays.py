@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 import pytest
 
-from models.workdays import WorkCalendar, covered_years, is_year_covered
+from models.core.workdays import WorkCalendar, covered_years, is_year_covered
 
 MAKE_UP_DAYS = [
     date(2025, 1, 26),

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from models.accounts import reset_password
-from models.audit import recent
-from models.db import transaction
+from models.accounts.store import reset_password
+from models.core.audit import recent
+from models.core.db import transaction
 from tests.portal.conftest import csrf_token, login
 
 

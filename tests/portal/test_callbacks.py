@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.http import ApiClient
-from models.db import transaction
-from models.notify_tables import Delivery, Outbox
-from models.tables import AuditLog
-from models.targets import TargetSpec, create_target
+from models.core.db import transaction
+from models.core.runtime import Runtime
+from models.core.tables import AuditLog
+from models.notify.tables import Delivery, Outbox
+from models.notify.targets import TargetSpec, create_target
 from portal.views.callbacks import receipt_token
 from tasks.notify.send import send_one
-from tasks.runtime import Runtime
 from tests.fakes.fixtures import fakes
 from tests.fakes.platforms import sms_report
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from models.notify_tables import NotificationPref
-from models.tables import AuditLog
+from models.core.tables import AuditLog
+from models.notify.tables import NotificationPref
 from portal.views.me import policy_error
 from tests.portal.conftest import csrf_token
 

@@ -12,15 +12,15 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.http import ApiClient
-from models.db import transaction
-from models.notify_tables import Delivery, Outbox, Target
-from models.rule_tables import Warning, WarningEvent
-from models.scan import run_scan
-from models.tables import AuditLog
-from models.targets import TargetSpec, create_target, decrypt_config
+from models.core.db import transaction
+from models.core.runtime import Runtime
+from models.core.tables import AuditLog
+from models.notify.tables import Delivery, Outbox, Target
+from models.notify.targets import TargetSpec, create_target, decrypt_config
+from models.warnings.scan import run_scan
+from models.warnings.tables import Warning, WarningEvent
 from portal.app import create_app
 from tasks.notify.send import send_one
-from tasks.runtime import Runtime
 from tests.factories import add_account, add_persons, person_record
 from tests.fakes.fixtures import fakes
 from tests.portal.conftest import csrf_token, login

@@ -7,10 +7,10 @@ import pytest
 from aiohttp import FormData
 from sqlalchemy import select
 
-from models.db import transaction
-from models.rule_config import change_rule
-from models.rule_tables import Warning, WarningEvent
-from models.scan import run_scan
+from models.core.db import transaction
+from models.warnings.config import change_rule
+from models.warnings.scan import run_scan
+from models.warnings.tables import Warning, WarningEvent
 from tests.factories import add_persons, person_record
 from tests.portal.conftest import csrf_token, login
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from arq.worker import Worker
 
-from models.db import transaction
-from models.targets import TargetSpec, create_target
+from models.core.db import transaction
+from models.notify.targets import TargetSpec, create_target
 from tasks.worker import worker_settings
 from tests.fakes.fixtures import fakes
 
@@ -28,7 +28,7 @@ def notify_settings(settings, fakes):
 @pytest.fixture
 async def nrt(notify_settings, rt):
     """The runtime, but with settings that reach the fakes (same database as ``rt``)."""
-    from tasks.runtime import Runtime
+    from models.core.runtime import Runtime
 
     return Runtime(notify_settings, rt.engine, rt.sessions, rt.cipher)
 

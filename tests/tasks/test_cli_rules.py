@@ -11,8 +11,8 @@ import json
 
 from click.testing import CliRunner
 
+from models.core.runtime import runtime
 from portal.cli import cli
-from tasks.runtime import runtime
 from tests.factories import add_persons, add_units, person_record, unit_record
 
 

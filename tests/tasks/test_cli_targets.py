@@ -12,10 +12,10 @@ import re
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from models.notify_tables import Outbox, Target
-from models.targets import decrypt_config
+from models.core.runtime import runtime
+from models.notify.tables import Outbox, Target
+from models.notify.targets import decrypt_config
 from portal.cli import cli
-from tasks.runtime import runtime
 from tests.factories import add_units, unit_record
 from tests.tasks.conftest import SECRET
 

@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models.db import transaction
-from models.rule_tables import Warning
-from models.scan import run_scan
-from models.tables import Unit
+from models.core.db import transaction
+from models.staffing.tables import Unit
+from models.warnings.scan import run_scan
+from models.warnings.tables import Warning
 from tasks.seed.demo import seed_demo
 
 AS_OF = date(2026, 11, 23)

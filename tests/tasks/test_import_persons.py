@@ -6,7 +6,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from models.tables import Person, PersonEvent
+from models.staffing.tables import Person, PersonEvent
 from tasks.importing.persons import import_persons
 from tests.factories import add_units, make_id, unit_record
 from tests.files import PERSON_HEADERS, person_row, write_csv, write_xlsx
@@ -125,7 +125,7 @@ async def test_it_needs_exit_date_for_leavers_and_entry_date_for_members(rt, tmp
 
 
 async def test_it_writes_an_audit_row_for_a_refused_import(rt, tmp_path: Path):
-    from models.audit import recent
+    from models.core.audit import recent
 
     await add_units(rt, unit_record("U1"))
     rows = [person_row(make_id(seq=101), "U1", 身份证号="1")]

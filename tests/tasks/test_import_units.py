@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from models.tables import Quota, Unit
+from models.staffing.tables import Quota, Unit
 from tasks.importing.reader import FileError
 from tasks.importing.units import import_units
 from tests.files import UNIT_HEADERS, unit_row, write_csv, write_xlsx

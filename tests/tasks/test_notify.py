@@ -11,11 +11,11 @@ import aiohttp
 from sqlalchemy import func, select, update
 
 from bot.http import ApiClient
-from models.db import transaction, utcnow
-from models.notify_tables import Delivery, DigestState, Outbox, Target
-from models.rule_tables import WarningEvent
-from models.scan import run_scan
-from models.workdays import WorkCalendar
+from models.core.db import transaction, utcnow
+from models.core.workdays import WorkCalendar
+from models.notify.tables import Delivery, DigestState, Outbox, Target
+from models.warnings.scan import run_scan
+from models.warnings.tables import WarningEvent
 from tasks.notify.send import send_one
 from tasks.notify.sweep import sweep
 from tests.factories import add_persons, add_units, person_record, unit_record
@@ -197,7 +197,7 @@ async def test_transient_errors_are_retried_with_backoff(nrt, fakes, redis, add_
 
 
 async def test_a_personal_target_follows_its_owners_quiet_hours(nrt, redis, add_target):
-    from models.notify_tables import NotificationPref
+    from models.notify.tables import NotificationPref
     from tests.factories import add_account
 
     await over_quota_world(nrt)

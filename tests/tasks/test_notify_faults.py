@@ -32,11 +32,11 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.http import ApiClient
-from models.db import transaction
-from models.notify_tables import Outbox, Target
+from models.core.db import transaction
+from models.core.runtime import Runtime
+from models.notify.tables import Outbox, Target
 from tasks.notify.send import send_one
 from tasks.notify.sweep import CLAIM_TIMEOUT, sweep
-from tasks.runtime import Runtime
 from tests.bench.notify_helpers import (
     Workers,
     WorldSpec,

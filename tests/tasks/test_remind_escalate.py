@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models.db import transaction
-from models.notify_tables import Outbox, Target
-from models.rule_tables import Warning, WarningEvent
-from models.scan import run_scan
+from models.core.db import transaction
+from models.notify.tables import Outbox, Target
+from models.warnings.scan import run_scan
+from models.warnings.tables import Warning, WarningEvent
 from tasks.notify.escalate import escalate
 from tasks.notify.remind import write_reminders
 from tests.factories import add_persons, add_units, person_record, unit_record

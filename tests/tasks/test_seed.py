@@ -11,13 +11,14 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from models.accounts import get_account, password_matches
-from models.enums import Role
-from models.idcheck import check_id, check_uscc, mask_id
-from models.records import PersonRecord, UnitRecord
-from models.retirement import add_months_clamped, category_for, retirement_date
-from models.rules.common import type_allowed_for
-from models.tables import AccountScope, ImportBatch, Person, Unit
+from models.accounts.store import get_account, password_matches
+from models.accounts.tables import AccountScope
+from models.core.enums import Role
+from models.staffing.ids import check_id, check_uscc, mask_id
+from models.staffing.records import PersonRecord, UnitRecord
+from models.staffing.retirement import add_months_clamped, category_for, retirement_date
+from models.staffing.tables import ImportBatch, Person, Unit
+from models.warnings.rules.common import type_allowed_for
 from tasks.importing.persons import import_persons
 from tasks.importing.units import import_units
 from tasks.seed.defects import DB_ONLY, TITLES

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import models.db
+import models.core.db
 
 revision = '0001'
 down_revision = None
@@ -32,9 +32,9 @@ def upgrade() -> None:
     sa.Column('locked', sa.Boolean(), nullable=False),
     sa.Column('lock_reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
-    sa.Column('last_login_at', models.db.UTCDateTime(), nullable=True),
-    sa.Column('created_at', models.db.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('last_login_at', models.core.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', models.core.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', models.core.db.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('account', schema=None) as batch_op:
@@ -42,7 +42,7 @@ def upgrade() -> None:
 
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('at', models.core.db.UTCDateTime(), nullable=False),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('object_type', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
@@ -60,7 +60,7 @@ def upgrade() -> None:
     sa.Column('is_workday', sa.Boolean(), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('updated_by', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-    sa.Column('updated_at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', models.core.db.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('day')
     )
     op.create_table('import_batch',
@@ -75,8 +75,8 @@ def upgrade() -> None:
     sa.Column('updated', sa.Integer(), nullable=False),
     sa.Column('unchanged', sa.Integer(), nullable=False),
     sa.Column('errors', sa.Integer(), nullable=False),
-    sa.Column('started_at', models.db.UTCDateTime(), nullable=False),
-    sa.Column('finished_at', models.db.UTCDateTime(), nullable=True),
+    sa.Column('started_at', models.core.db.UTCDateTime(), nullable=False),
+    sa.Column('finished_at', models.core.db.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('unit',
@@ -98,8 +98,8 @@ def upgrade() -> None:
     sa.Column('approval_doc', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', models.db.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('created_at', models.core.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', models.core.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['parent_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -150,8 +150,8 @@ def upgrade() -> None:
     sa.Column('retire_basis', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('created_batch_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', models.db.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('created_at', models.core.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', models.core.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['post_unit_id'], ['unit.id'], ),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -183,7 +183,7 @@ def upgrade() -> None:
     op.create_table('person_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.Column('at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('at', models.core.db.UTCDateTime(), nullable=False),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import models.db
+import models.core.db
 
 revision = '0002'
 down_revision = '0001'
@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('value', sa.JSON(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('updated_by', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-    sa.Column('updated_at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', models.core.db.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
     op.create_table('rule_setting',
@@ -36,7 +36,7 @@ def upgrade() -> None:
     sa.Column('params', sa.JSON(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('updated_by', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-    sa.Column('updated_at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', models.core.db.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('code')
     )
     op.create_table('rule_version',
@@ -44,7 +44,7 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('snapshot', sa.JSON(), nullable=False),
     sa.Column('changed_by', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-    sa.Column('changed_at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('changed_at', models.core.db.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('code', 'version')
     )
     op.create_table('scan_hit',
@@ -67,9 +67,9 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('as_of', sa.Date(), nullable=False),
-    sa.Column('watermark', models.db.UTCDateTime(), nullable=True),
-    sa.Column('started_at', models.db.UTCDateTime(), nullable=False),
-    sa.Column('finished_at', models.db.UTCDateTime(), nullable=True),
+    sa.Column('watermark', models.core.db.UTCDateTime(), nullable=True),
+    sa.Column('started_at', models.core.db.UTCDateTime(), nullable=False),
+    sa.Column('finished_at', models.core.db.UTCDateTime(), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('scoped_units', sa.Integer(), nullable=True),
     sa.Column('counts', sa.JSON(), nullable=False),
@@ -84,7 +84,7 @@ def upgrade() -> None:
     op.create_table('unit_quality',
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('scan_id', sa.Integer(), nullable=False),
-    sa.Column('computed_at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('computed_at', models.core.db.UTCDateTime(), nullable=False),
     sa.Column('persons', sa.Integer(), nullable=False),
     sa.Column('completeness', sa.Float(), nullable=True),
     sa.Column('accuracy', sa.Float(), nullable=True),
@@ -107,20 +107,20 @@ def upgrade() -> None:
     sa.Column('anchor', sa.Date(), nullable=True),
     sa.Column('due_date', sa.Date(), nullable=True),
     sa.Column('due_estimated', sa.Boolean(), nullable=False),
-    sa.Column('detected_at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('detected_at', models.core.db.UTCDateTime(), nullable=False),
     sa.Column('detected_on', sa.Date(), nullable=False),
     sa.Column('created_scan_id', sa.Integer(), nullable=False),
-    sa.Column('resolved_at', models.db.UTCDateTime(), nullable=True),
+    sa.Column('resolved_at', models.core.db.UTCDateTime(), nullable=True),
     sa.Column('resolved_by', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
     sa.Column('resolved_scan_id', sa.Integer(), nullable=True),
     sa.Column('reopened_scan_id', sa.Integer(), nullable=True),
     sa.Column('reopen_count', sa.Integer(), nullable=False),
-    sa.Column('acknowledged_at', models.db.UTCDateTime(), nullable=True),
+    sa.Column('acknowledged_at', models.core.db.UTCDateTime(), nullable=True),
     sa.Column('acknowledged_by', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
     sa.Column('snoozed_until', sa.Date(), nullable=True),
     sa.Column('snooze_reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('updated_at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', models.core.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -138,7 +138,7 @@ def upgrade() -> None:
     op.create_table('warning_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('warning_id', sa.Integer(), nullable=False),
-    sa.Column('at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('at', models.core.db.UTCDateTime(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),

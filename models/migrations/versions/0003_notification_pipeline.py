@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import models.db
+import models.core.db
 
 revision = '0003'
 down_revision = '0002'
@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('quiet_start', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('quiet_end', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('sms_fallback', sa.Boolean(), nullable=False),
-    sa.Column('updated_at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', models.core.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['account.id'], ),
     sa.PrimaryKeyConstraint('account_id')
     )
@@ -41,10 +41,10 @@ def upgrade() -> None:
     sa.Column('account_id', sa.Integer(), nullable=True),
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('disabled_reason', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
-    sa.Column('paused_until', models.db.UTCDateTime(), nullable=True),
+    sa.Column('paused_until', models.core.db.UTCDateTime(), nullable=True),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
-    sa.Column('last_error_at', models.db.UTCDateTime(), nullable=True),
-    sa.Column('last_ok_at', models.db.UTCDateTime(), nullable=True),
+    sa.Column('last_error_at', models.core.db.UTCDateTime(), nullable=True),
+    sa.Column('last_ok_at', models.core.db.UTCDateTime(), nullable=True),
     sa.Column('quiet_start', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('quiet_end', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('quiet_on_holidays', sa.Boolean(), nullable=False),
@@ -53,8 +53,8 @@ def upgrade() -> None:
     sa.Column('group_interval_s', sa.Integer(), nullable=False),
     sa.Column('repeat_workdays', sa.Integer(), nullable=False),
     sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-    sa.Column('created_at', models.db.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('created_at', models.core.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', models.core.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['account.id'], ),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -66,9 +66,9 @@ def upgrade() -> None:
     sa.Column('target_id', sa.Integer(), nullable=False),
     sa.Column('group_key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('dirty', sa.Boolean(), nullable=False),
-    sa.Column('dirty_since', models.db.UTCDateTime(), nullable=True),
+    sa.Column('dirty_since', models.core.db.UTCDateTime(), nullable=True),
     sa.Column('urgent', sa.Boolean(), nullable=False),
-    sa.Column('last_sent_at', models.db.UTCDateTime(), nullable=True),
+    sa.Column('last_sent_at', models.core.db.UTCDateTime(), nullable=True),
     sa.Column('last_set', sa.JSON(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['target_id'], ['target.id'], ),
@@ -87,13 +87,13 @@ def upgrade() -> None:
     sa.Column('urgent', sa.Boolean(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', models.db.UTCDateTime(), nullable=False),
-    sa.Column('claimed_at', models.db.UTCDateTime(), nullable=True),
+    sa.Column('next_attempt_at', models.core.db.UTCDateTime(), nullable=False),
+    sa.Column('claimed_at', models.core.db.UTCDateTime(), nullable=True),
     sa.Column('claimed_by', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
-    sa.Column('sent_at', models.db.UTCDateTime(), nullable=True),
+    sa.Column('sent_at', models.core.db.UTCDateTime(), nullable=True),
     sa.Column('error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('warning_ids', sa.JSON(), nullable=False),
-    sa.Column('created_at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('created_at', models.core.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['target_id'], ['target.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('idempotency_key')
@@ -115,8 +115,8 @@ def upgrade() -> None:
     sa.Column('request_id', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
     sa.Column('parts', sa.Integer(), nullable=False),
     sa.Column('receipt_status', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
-    sa.Column('receipt_at', models.db.UTCDateTime(), nullable=True),
-    sa.Column('at', models.db.UTCDateTime(), nullable=False),
+    sa.Column('receipt_at', models.core.db.UTCDateTime(), nullable=True),
+    sa.Column('at', models.core.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['outbox_id'], ['outbox.id'], ),
     sa.ForeignKeyConstraint(['target_id'], ['target.id'], ),
     sa.PrimaryKeyConstraint('id')

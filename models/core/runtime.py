@@ -1,0 +1,30 @@
+"""What every command and the worker needs at hand: settings, the engine, sessions and the cipher."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from models.core.crypto import FieldCipher
+from models.core.db import create_engine, session_factory
+from models.core.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    cipher: FieldCipher
+
+
+@asynccontextmanager
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    engine = create_engine(settings)
+    try:
+        yield Runtime(settings, engine, session_factory(engine), FieldCipher(settings.data_key_bytes))
+    finally:
+        await engine.dispose()

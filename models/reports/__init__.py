@@ -1,0 +1,1 @@
+"""Report queries: one module per report. Filled by the reports capability."""

@@ -1,0 +1,1 @@
+"""Monthly deduction scores and the red/black list. Filled by the scores capability."""

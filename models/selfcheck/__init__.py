@@ -1,0 +1,1 @@
+"""Twice-monthly self-checks and account locks. Filled by the self-check capability."""

@@ -1,0 +1,71 @@
+"""Which units an incremental scan must re-evaluate, computed set-based into ``scan_scope``.
+
+A unit is in scope when, since the previous scan started: the unit row changed (quotas and posts
+bump it too); a person whose establishment or post is in it changed; a changed person shares an
+ID number with a record in it (一人多编 spans units); a person's earlier post unit is in it (from
+the change log); or a time-driven threshold crossed for one of its persons (rule windows).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, insert, literal, select, union
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.staffing.tables import PERSON, UNIT
+from models.staffing.tables import PERSON_EVENT as EVENT
+from models.warnings.config import ActiveRule
+from models.warnings.rules.base import RuleContext
+from models.warnings.tables import SCAN_SCOPE as SCOPE
+
+
+def _changed_sources(since: datetime) -> list[Select[Any]]:
+    changed = select(PERSON.c.id_hash).where(PERSON.c.updated_at > since)
+    return [
+        select(UNIT.c.id).where(UNIT.c.updated_at > since),
+        select(PERSON.c.unit_id).where(PERSON.c.updated_at > since),
+        select(PERSON.c.post_unit_id).where(PERSON.c.updated_at > since, PERSON.c.post_unit_id.is_not(None)),
+        select(PERSON.c.unit_id).where(PERSON.c.id_hash.in_(changed)),
+    ]
+
+
+def _window_sources(rules: list[ActiveRule], ctx_of: Any) -> list[Select[Any]]:
+    sources: list[Select[Any]] = []
+    for active in rules:
+        for column, low, high in active.rule.windows(ctx_of(active)):
+            table = PERSON if column.table is PERSON else UNIT
+            unit_column = PERSON.c.unit_id if table is PERSON else UNIT.c.id
+            sources.append(select(unit_column).where(column > low, column <= high))
+    return sources
+
+
+async def _former_post_units(session: AsyncSession, since: datetime) -> set[int]:
+    rows = await session.execute(select(EVENT.c.changes).where(EVENT.c.at > since, EVENT.c.kind == "update"))
+    units: set[int] = set()
+    for (changes,) in rows:
+        before = (changes or {}).get("post_unit_id", [None])[0]
+        if isinstance(before, int):
+            units.add(before)
+    return units
+
+
+async def fill_scope(session: AsyncSession, *, scan_id: int, since: datetime, rules: list[ActiveRule],
+                     ctx_of: Any) -> int:
+    """Insert the scope of scan ``scan_id``; returns how many units it holds."""
+    sources = _changed_sources(since) + _window_sources(rules, ctx_of)
+    units = union(*sources).subquery()
+    await session.execute(insert(SCOPE).from_select(
+        ["scan_id", "unit_id"], select(literal(scan_id), units.c[0]).where(units.c[0].is_not(None)).distinct()))
+    extra = await _former_post_units(session, since)
+    present = set((await session.scalars(select(SCOPE.c.unit_id).where(SCOPE.c.scan_id == scan_id))).all())
+    missing = [{"scan_id": scan_id, "unit_id": u} for u in extra - present]
+    if missing:
+        await session.execute(insert(SCOPE), missing)
+    count = await session.scalar(select(func.count()).select_from(SCOPE).where(SCOPE.c.scan_id == scan_id))
+    return int(count or 0)
+
+
+def context_for(active: ActiveRule, as_of: Any, scan_id: int | None, prev_as_of: Any) -> RuleContext:
+    return RuleContext(as_of=as_of, params=active.params, scan_id=scan_id, prev_as_of=prev_as_of)
