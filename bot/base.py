@@ -11,7 +11,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -77,13 +77,17 @@ class ChannelError(Exception):
 
     ``permanent``: retrying cannot help (bad token, bad signature, removed robot); the caller
     should disable the channel and tell an admin. ``rate_limited``: the target is throttled;
-    pause it for ``retry_after`` seconds. Otherwise the error is transient: retry with backoff.
+    pause it for ``retry_after`` seconds; with ``hold="recipient"`` only the recipient (an SMS
+    number under flow control) waits, not the target. Otherwise the error is transient: retry
+    with backoff.
     ``message`` is Chinese text fit for the portal's delivery history and never holds secrets.
     """
 
     def __init__(self, message: str, *, permanent: bool = False, rate_limited: bool = False,
-                 retry_after: float | None = None, code: str | None = None) -> None:
+                 retry_after: float | None = None, code: str | None = None,
+                 hold: Literal["target", "recipient"] = "target") -> None:
         super().__init__(message)
+        self.hold = hold
         self.message = message
         self.permanent = permanent and not rate_limited
         self.rate_limited = rate_limited

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.base import Message
+from bot.escape import inert
 from bot.render import render
 from models.staffing.ids import mask_name
 
@@ -48,13 +49,14 @@ class Digest:
 
 
 def digest_title(d: Digest) -> str:
+    label = inert(d.group_label)  # titles become markdown headings on every platform
     if d.severe:
-        return f"{d.group_label}：新增严重预警{len(d.items)}条，请尽快处理"
+        return f"{label}：新增严重预警{len(d.items)}条，请尽快处理"
     if d.repeat:
-        return f"{d.group_label}：未关闭编制预警{len(d.items)}条（例行提醒）"
+        return f"{label}：未关闭编制预警{len(d.items)}条（例行提醒）"
     parts = [f"新增{len(d.new_ids)}条" if d.new_ids else "", f"已解决{d.resolved}条" if d.resolved else ""]
     change = "，".join(p for p in parts if p) or "有更新"
-    return f"{d.group_label}：编制预警{change}"
+    return f"{label}：编制预警{change}"
 
 
 def digest_message(d: Digest, *, key: str, max_bytes: int | None) -> Message:
@@ -99,7 +101,7 @@ def reminder_message(r: Reminder, *, key: str, max_bytes: int | None) -> Message
     shown = _fit(digest, r.items, max_bytes)
     body = render("reminder.md.j2", r=r, shown=shown, hidden=len(r.items) - len(shown), words=SEVERITY_WORDS,
                   stage=STAGE_WORDS[r.stage])
-    title = f"{r.group_label}：{len(r.items)}条编制预警{STAGE_WORDS[r.stage]}"
+    title = f"{inert(r.group_label)}：{len(r.items)}条编制预警{STAGE_WORDS[r.stage]}"
     return Message(title=title, body=body, text=body, link=r.link, action_label="打开门户处理",
                    urgent=r.stage != "soon", idempotency_key=key,
                    template_params={"unit": r.group_label[:20], "count": str(len(r.items))})

@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.base import Message
+from bot.escape import inert
 from models.staffing.ids import mask_mobile, mask_name
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -18,6 +19,7 @@ _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefin
                    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
 _ENV.filters["mask_mobile"] = mask_mobile
 _ENV.filters["mask_name"] = mask_name
+_ENV.filters["md"] = inert  # data into markdown: every field that did not come from the product
 
 
 def render(name: str, **context: Any) -> str:

@@ -12,6 +12,7 @@ from models.core.runtime import runtime
 from models.core.settings import Settings
 from portal.auth import csrf_middleware, session_middleware
 from portal.errors import error_middleware
+from portal.headers import security_headers
 from portal.keys import ARQ, JINJA, RUNTIME, SETTINGS
 from portal.render import make_environment
 from portal.routes import setup_routes
@@ -22,7 +23,7 @@ STATIC = Path(__file__).parent / "static"
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[error_middleware, csrf_middleware, session_middleware],
+    app = web.Application(middlewares=[security_headers, error_middleware, csrf_middleware, session_middleware],
                           client_max_size=20 * 1024 * 1024)
     app[SETTINGS] = settings
     app[JINJA] = make_environment(settings.tz)

@@ -7,9 +7,11 @@ from datetime import date
 from aiohttp import web
 
 from models.core.db import local_today
-from models.warnings.actions import Actor
+from models.core.decision import Actor
 from portal.auth import client_ip
 from portal.keys import ACCOUNT, SETTINGS
+
+MAX_PAGE = 100_000  # past any real listing; bigger numbers would overflow the database's OFFSET
 
 
 def today(request: web.Request) -> date:
@@ -19,9 +21,9 @@ def today(request: web.Request) -> date:
 def actor(request: web.Request) -> Actor:
     account = request[ACCOUNT]
     assert account is not None, "views that act require login"
-    return Actor(account.login, account.role, client_ip(request))
+    return Actor(account.login, account.role, account.display_name, client_ip(request))
 
 
 def page_number(request: web.Request) -> int:
     raw = request.query.get("page", "1")
-    return max(int(raw), 1) if raw.isdigit() else 1
+    return min(max(int(raw), 1), MAX_PAGE) if raw.isdigit() and len(raw) < 8 else 1

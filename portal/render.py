@@ -12,6 +12,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from models.core.enums import LABELS, EstType, LeaderKind, Level, PersonStatus, Role, Sex, UnitKind, label
+from portal.flash import FLASH_COOKIE
 from portal.keys import ACCOUNT, CSRF, JINJA
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -47,4 +48,7 @@ def render(request: web.Request, page: str, context: dict[str, Any], *, partial:
     env = request.app[JINJA]
     base = {"request": request, "account": request.get(ACCOUNT), "csrf": request.get(CSRF, "")}
     html = env.get_template(name).render({**base, **context})
-    return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
+    response = web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
+    if FLASH_COOKIE in request.cookies:  # shown once: the page that could display it has been rendered
+        response.del_cookie(FLASH_COOKIE, path="/")
+    return response

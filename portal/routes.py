@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from portal.views import auth, callbacks, health, me, persons, rules, targets, units, warnings
+from portal.views import auth, callbacks, health, me, persons, rules, targets, units, warning_actions, warnings
 
 
 def setup_routes(app: web.Application, static: Path) -> None:
@@ -15,8 +15,8 @@ def setup_routes(app: web.Application, static: Path) -> None:
     app.router.add_get("/persons/{person_id:\\d+}", persons.person_detail, name="person")
     app.router.add_get("/warnings", warnings.inbox, name="warnings")
     app.router.add_get("/warnings/{warning_id:\\d+}", warnings.detail, name="warning")
-    app.router.add_post("/warnings/{warning_id:\\d+}/{action:[a-z]+}", warnings.act, name="warning_act")
-    app.router.add_get("/warnings/{warning_id:\\d+}/files/{name}", warnings.attachment, name="warning_file")
+    app.router.add_post("/warnings/{warning_id:\\d+}/{action:[a-z]+}", warning_actions.act, name="warning_act")
+    app.router.add_get("/warnings/{warning_id:\\d+}/files/{name}", warning_actions.attachment, name="warning_file")
     app.router.add_get("/admin/rules", rules.rule_list, name="rules")
     app.router.add_post("/admin/rules/{code}", rules.rule_update, name="rule_update")
     _notification_routes(app)

@@ -3,20 +3,18 @@ digests land in ``var/outbox/``), and a first full scan so the portal has warnin
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from models.core.db import local_today, transaction
 from models.core.runtime import Runtime
-from models.notify.tables import Target
-from models.notify.targets import TargetSpec, create_target
-from models.staffing.tables import Unit
+from models.notify.audience import steward_units
+from models.notify.targets import TargetSpec, count_targets, create_target
+from models.staffing.units import count_units, units_by_depth
 from tasks.scanning import scan_now
 from tasks.seed.demo import DemoResult, seed_demo
 
 
 async def database_is_empty(rt: Runtime) -> bool:
     async with rt.sessions() as session:
-        return not await session.scalar(select(func.count()).select_from(Unit))
+        return not await count_units(session)
 
 
 async def seed_demo_if_empty(rt: Runtime) -> DemoResult | None:
@@ -33,29 +31,16 @@ async def seed_demo_if_empty(rt: Runtime) -> DemoResult | None:
 async def create_demo_targets(rt: Runtime) -> None:
     """One log-channel group per steward's unit and one for the county office (编办)."""
     async with transaction(rt.sessions) as session:
-        unit = Unit.__table__  # type: ignore[attr-defined]
-        units = (await session.execute(select(unit.c.code, unit.c.name, unit.c.depth)
-                                       .order_by(unit.c.depth, unit.c.path))).all()
-        county = next(u for u in units if u.depth == 2)
-        stewards = await _steward_units(session)
-        specs = [TargetSpec(f"{name}工作群（演示）", "log", {}, ("digest", "reminder"), code)
-                 for code, name, _account in stewards]
-        specs += [TargetSpec(f"{name}专员工作通知（演示）", "log", {}, ("s1", "escalation"), code, account_id=account)
-                  for code, name, account in stewards]
+        county = next(u for u in await units_by_depth(session) if u.depth == 2)
+        stewards = await steward_units(session)
+        specs = [TargetSpec(f"{s.name}工作群（演示）", "log", {}, ("digest", "reminder"), s.code) for s in stewards]
+        specs += [TargetSpec(f"{s.name}专员工作通知（演示）", "log", {}, ("s1", "escalation"), s.code,
+                             account_id=s.account_id) for s in stewards]
         specs.append(TargetSpec(f"{county.name}编办工作群（演示）", "log", {}, ("digest", "escalation", "admin"),
                                 county.code, subtree=True, group_by="all"))
         for spec in specs:
             await create_target(session, rt.cipher, spec, actor="demo")
         await session.flush()
-        count = await session.scalar(select(func.count()).select_from(Target))
+        count = await count_targets(session)
         assert count == len(specs)
 
-
-async def _steward_units(session: object) -> list[tuple[str, str, int]]:
-    from models.accounts.tables import Account, AccountScope
-
-    unit, scope, account = (t.__table__ for t in (Unit, AccountScope, Account))  # type: ignore[union-attr]
-    query = (select(unit.c.code, unit.c.name, account.c.id).join(scope, scope.c.unit_id == unit.c.id)
-             .join(account, account.c.id == scope.c.account_id).where(account.c.role == "steward")
-             .order_by(account.c.login))
-    return [(code, name, account_id) for code, name, account_id in await session.execute(query)]  # type: ignore[attr-defined]

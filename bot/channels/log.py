@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,7 +35,7 @@ class LogChannel(Channel[LogConfig]):
     Config = LogConfig
 
     async def send_part(self, part: Message) -> Receipt:
-        now = datetime.now()
+        now = datetime.now(ZoneInfo(self.settings.tz))  # people read these files: the office's clock
         name = f"{now:%Y%m%dT%H%M%S%f}-{_safe(part.idempotency_key)}.md"
         path = self.settings.var_dir / "outbox" / name
         try:

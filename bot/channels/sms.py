@@ -29,11 +29,16 @@ API_VERSION = "2017-05-25"
 MAX_NUMBERS = 1000  # §6.1: PhoneNumbers takes up to 1,000 numbers per call
 LIMIT_RETRY = {"分钟": 60.0, "小时": 3600.0, "天": 86400.0}  # "触发分钟级流控Permits:1"
 
-_PERMANENT_CODES = frozenset({"InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive", "SignatureDoesNotMatch",
-                              "isv.MOBILE_NUMBER_ILLEGAL", "isv.MOBILE_COUNT_OVER_LIMIT", "isv.INVALID_JSON_PARAM",
-                              "isv.PARAM_NOT_SUPPORT_URL", "isv.PARAM_LENGTH_LIMIT", "isv.SMS_TEMPLATE_ILLEGAL",
-                              "isv.SMS_SIGNATURE_ILLEGAL", "isv.TEMPLATE_MISSING_PARAMETERS"})
-_RATE_CODES = frozenset({"isv.BUSINESS_LIMIT_CONTROL", "isv.DAY_LIMIT_CONTROL", "Throttling.User"})
+# Flow control on a number (per signature, template and number: notifications 50 a rolling day) or
+# the account's own daily cap: the number waits until its window passes; the target is not at fault.
+HOLD_CODES = frozenset({"isv.BUSINESS_LIMIT_CONTROL", "isv.DAY_LIMIT_CONTROL"})
+# The account or the request is wrong (key, RAM policy, signature, sign name, template, clock,
+# parameters): retrying the same request cannot help until someone fixes the configuration.
+_PERMANENT_PREFIXES = ("isv.", "Invalid", "Missing", "Forbidden", "Incomplete", "SignatureDoesNotMatch",
+                       "Unsupported", "NoPermission")
+# Aliyun's own faults, API throttling and a reused nonce (the next attempt gets a fresh one) pass.
+_TRANSIENT_PREFIXES = ("isp.", "Throttling", "ServiceUnavailable", "InternalError", "SignatureNonceUsed",
+                       "http_")
 
 
 class SmsConfig(BaseModel):
@@ -78,12 +83,17 @@ def check_reply(reply: dict[str, Any], *, label: str) -> None:
         return
     message = str(reply.get("Message", ""))
     text = f"{label}返回错误 {code}：{message}"
-    if code in _RATE_CODES:
-        retry = next((s for unit, s in LIMIT_RETRY.items() if unit in message), 3600.0)
-        raise ChannelError(text, rate_limited=True, retry_after=retry, code=code)
-    # isv.* are caller-side errors (retrying cannot help); isp.* are Aliyun's own faults.
-    permanent = code in _PERMANENT_CODES or code.startswith(("isv.", "InvalidAccessKeyId"))
-    raise ChannelError(text, permanent=permanent, code=code or None)
+    if code in HOLD_CODES:
+        retry = next((s for unit, s in LIMIT_RETRY.items() if unit in message), 86400.0)
+        raise ChannelError(text, rate_limited=True, retry_after=retry, code=code, hold="recipient")
+    if code.startswith("Throttling"):
+        raise ChannelError(text, rate_limited=True, retry_after=60.0, code=code)
+    raise ChannelError(text, permanent=is_permanent(code), code=code or None)
+
+
+def is_permanent(code: str) -> bool:
+    """Configuration and request errors are permanent; Aliyun's own faults and unknown codes are not."""
+    return code.startswith(_PERMANENT_PREFIXES) and not code.startswith(_TRANSIENT_PREFIXES)
 
 
 class AliyunSms(Channel[SmsConfig]):

@@ -56,11 +56,24 @@ class ZzdReplyError(ChannelError):
         self.reason = reason
 
 
+def sendable(params: Mapping[str, str | None]) -> dict[str, str]:
+    """The parameters that are sent and signed: the SDK never adds a null or empty value, so a
+    parameter left blank is neither in the body nor in the signature."""
+    return {key: value for key, value in params.items() if value is not None and value != ""}
+
+
+def canonical_params(params: Mapping[str, str]) -> str:
+    """As the SDK joins them: ``key=value`` pairs (raw, not URL-encoded) sorted as whole strings,
+    then joined with ``&``. Sorting the pairs, not the keys, differs when a key holds a character
+    below ``=`` (``a-b`` sorts before ``a``)."""
+    return "&".join(sorted(f"{key}={value}" for key, value in params.items()))
+
+
 def string_to_sign(method: str, timestamp: str, nonce: str, path: str, params: Mapping[str, str]) -> str:
-    """``METHOD\\nTIMESTAMP\\nNONCE\\nPATH`` plus ``\\nk1=v1&k2=v2`` (sorted, raw values) if any."""
+    """``METHOD\\nTIMESTAMP\\nNONCE\\nPATH`` plus ``\\n`` and the canonical parameters, if any."""
     lines = [method, timestamp, nonce, path]
     if params:
-        lines.append("&".join(f"{key}={params[key]}" for key in sorted(params)))
+        lines.append(canonical_params(params))
     return "\n".join(lines)
 
 
@@ -102,8 +115,10 @@ class ZzdApi:
         self.label = label
         self._token_key = f"zzd:{self.base_url}:{config.app_key}"
 
-    async def call(self, method: Literal["GET", "POST"], path: str, params: dict[str, str]) -> dict[str, Any]:
+    async def call(self, method: Literal["GET", "POST"], path: str, given: Mapping[str, str | None]) -> dict[str, Any]:
         """One signed call; GET parameters go in the query, POST parameters in a form body."""
+        params = sendable(given)
+
         def sign(out: Outbound) -> None:
             # Sign the API path, not the URL's: a base URL with a path prefix (tests) is not
             # part of what the platform sees behind its gateway.

@@ -32,3 +32,9 @@ async def recent(session: AsyncSession, *, limit: int = 100, action: str | None 
     if action:
         query = query.where(col(AuditLog.action) == action)
     return list((await session.scalars(query)).all())
+
+
+async def bytes_recorded(session: AsyncSession, *, actor: str, action: str) -> int:
+    """The sum of ``detail.size`` over ``actor``'s rows of ``action`` (e.g. what someone uploaded)."""
+    query = select(col(AuditLog.detail)).where(col(AuditLog.actor) == actor, col(AuditLog.action) == action)
+    return sum(int((detail or {}).get("size", 0)) for detail in (await session.scalars(query)).all())

@@ -1,4 +1,5 @@
-"""Database plumbing: engine and session factories, a UTC time helper and the UTC column type.
+"""Database plumbing: engine and session factories, a liveness ping, a UTC time helper and the UTC
+column type.
 
 The same code runs on SQLite (aiosqlite, the embedded default) and PostgreSQL (asyncpg).
 """
@@ -10,7 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Table, event
+from sqlalchemy import DateTime, Table, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
@@ -76,6 +77,11 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
     """One unit of work: commit on success, roll back on any error."""
     async with sessions() as session, session.begin():
         yield session
+
+
+async def ping(session: AsyncSession) -> None:
+    """Ask the database for ``SELECT 1``; raises whatever the driver raises when it does not answer."""
+    await session.execute(text("SELECT 1"))
 
 
 def local_today(tz: str) -> date:

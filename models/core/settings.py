@@ -40,11 +40,14 @@ class Settings(BaseSettings):
     # Outside platforms: every base URL is a setting so tests can point them at local fakes.
     dingtalk_api_url: str = "https://oapi.dingtalk.com"
     dingtalk_new_api_url: str = "https://api.dingtalk.com"
-    zzd_api_url: str = "https://openplatform.dg-work.cn"
+    # 浙政钉 production (reached from the 政务外网); the SaaS/test host is openplatform.dg-work.cn.
+    zzd_api_url: str = "https://openplatform-pro.ding.zj.gov.cn"
     wecom_api_url: str = "https://qyapi.weixin.qq.com"
     aliyun_sms_url: str = "https://dysmsapi.aliyuncs.com"
     allow_private_urls: bool = False
     import_chunk_rows: int = 5000
+    snooze_max_days: int = 90  # a warning is muted for at most this long
+    attachment_quota_mb: int = 200  # per uploader, all 情况说明 attachments together
     # Scans: incremental every few minutes, full nightly (cron fields of the arq worker).
     scan_every_minutes: int = 5
     full_scan_hour: int = 2

@@ -8,7 +8,7 @@ grouped as one, and (target, ``s1``) for targets that get severe warnings at onc
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Boolean, Select, String, and_, case, cast, func, literal, or_, select, true
@@ -16,9 +16,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.core.bulk import is_postgres
+from models.core.db import utcnow
 from models.notify.tables import DIGEST_STATE as DS
 from models.notify.tables import TARGET as T
 from models.staffing.tables import UNIT
+from models.warnings.scan import ScanOutcome, run_scan
 from models.warnings.tables import WARNING as W
 
 
@@ -56,6 +58,16 @@ def _new_severe_units(scan_id: int) -> Select[Any]:
     fresh = or_(W.c.created_scan_id == scan_id, W.c.reopened_scan_id == scan_id)
     return (select(W.c.unit_id, literal(1).label("severe")).where(fresh, W.c.severity == "S1", W.c.status == "open")
             .group_by(W.c.unit_id))
+
+
+async def scan_and_mark(session: AsyncSession, *, as_of: date, full: bool = False,
+                        now: datetime | None = None) -> ScanOutcome:
+    """A scan plus the digest marks it owes, in the caller's transaction: how every scan runs
+    outside rule tests (the scan itself knows nothing of notifications)."""
+    now = now or utcnow()
+    outcome = await run_scan(session, as_of=as_of, full=full, now=now)
+    await mark_for_scan(session, scan_id=outcome.scan_id, now=now)
+    return outcome
 
 
 async def mark_for_scan(session: AsyncSession, *, scan_id: int, now: datetime) -> None:

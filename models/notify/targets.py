@@ -10,14 +10,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.core import audit
 from models.core.crypto import FieldCipher
 from models.core.db import utcnow
-from models.notify.tables import PURPOSES, Target
+from models.notify.tables import PURPOSES, TARGET, Target
 from models.staffing.tables import Unit
 
 
@@ -115,3 +115,8 @@ async def list_targets(session: AsyncSession) -> list[dict[str, Any]]:
     query = (select(Target, unit.c.name.label("unit_name"), unit.c.code.label("unit_code"))
              .outerjoin(unit, unit.c.id == Target.unit_id).order_by(col(Target.id)))
     return [{"target": t, "unit_name": name, "unit_code": code} for t, name, code in await session.execute(query)]
+
+
+async def count_targets(session: AsyncSession) -> int:
+    """How many targets there are, enabled or not."""
+    return int(await session.scalar(select(func.count()).select_from(TARGET)) or 0)

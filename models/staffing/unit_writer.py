@@ -42,6 +42,13 @@ async def unit_code_map(session: AsyncSession) -> dict[str, int]:
     return {code: uid for code, uid in rows}
 
 
+async def parent_code_map(session: AsyncSession) -> dict[str, str | None]:
+    """{code: parent's code} of every unit (``None`` for a root)."""
+    parent = UNIT.alias("parent")
+    rows = await session.execute(select(UNIT.c.code, parent.c.code).outerjoin(parent, UNIT.c.parent_id == parent.c.id))
+    return {code: parent_code for code, parent_code in rows}
+
+
 async def write_units(session: AsyncSession, records: list[UnitRecord]) -> WriteCounts:
     """Upsert ``records`` (parents may come in any order) inside the caller's transaction."""
     existing = await _load_existing(session)

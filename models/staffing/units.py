@@ -1,8 +1,10 @@
-"""Reading units: listings within a scope, quota-versus-actual figures, streaming for export."""
+"""Reading units: listings within a scope, counts, the tree outline, quota-versus-actual figures,
+streaming for export."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal, or_, select
@@ -46,6 +48,24 @@ async def unit_in_scope(session: AsyncSession, *, scope: Scope, unit_id: int) ->
     """The unit, or None when it does not exist or the scope does not cover it (same answer: 404)."""
     stmt = select(Unit).where(col(Unit.id) == unit_id, scope.condition())
     return (await session.scalars(stmt)).first()
+
+
+async def count_units(session: AsyncSession) -> int:
+    """How many units there are (all of them, whoever asks)."""
+    return int((await session.execute(select(func.count()).select_from(UNIT))).scalar_one())
+
+
+@dataclass(frozen=True)
+class UnitBrief:
+    code: str
+    name: str
+    depth: int
+
+
+async def units_by_depth(session: AsyncSession) -> list[UnitBrief]:
+    """Every unit, shallowest first (roots, then their children …), in path order within a depth."""
+    rows = await session.execute(select(UNIT.c.code, UNIT.c.name, UNIT.c.depth).order_by(UNIT.c.depth, UNIT.c.path))
+    return [UnitBrief(code, name, depth) for code, name, depth in rows]
 
 
 def _active() -> ColumnElement[bool]:

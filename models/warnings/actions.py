@@ -1,103 +1,108 @@
 """What people do with a warning: acknowledge, snooze, explain (情况说明), and decide on an explanation.
 
-Each action is one conditional UPDATE on (id, version): a double tap, or two officers acting at
-once, changes the warning once and the second gets :class:`WarningConflict`. Every action writes
-a timeline event and an audit row in the same transaction.
+Every action asks the permission table, checks its input, then goes through the core decision
+step (:func:`models.core.decision.decide`): one conditional UPDATE on (id, version), so a double
+tap or two officers acting at once change the warning once and the second gets a conflict; a
+timeline event and an audit row in the same transaction; and the effects the caller passes
+(messages the action causes) written with it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.core import audit
+from models.accounts.permissions import DENIED, Action, PermissionDenied, can
 from models.core.db import utcnow
-from models.warnings.tables import WARNING as W
-from models.warnings.tables import WARNING_EVENT as EVENT
+from models.core.decision import Actor, Conflict, Decision, DecisionError, Effect, Lifecycle, Move, decide
+from models.warnings.query import WarningRow
+from models.warnings.tables import WARNING, WARNING_EVENT
 
-# Who may do what (roles of models.enums.Role); scope is checked by the caller's query.
-CAN = {
-    "acknowledge": {"steward", "officer", "leader", "admin"},
-    "snooze": {"officer", "leader", "admin"},
-    "dispute": {"steward", "admin"},
-    "decide": {"officer", "leader", "admin"},
-}
-FROM_STATUS = {
-    "acknowledge": ("open",),
-    "snooze": ("open", "acknowledged"),
-    "dispute": ("open", "acknowledged"),
-    "decide": ("disputed",),
-}
+__all__ = ["Actor", "WarningActionError", "WarningConflict", "acknowledge", "allowed", "check", "dispute", "judge",
+           "lift_snooze", "snooze"]
 
+WarningActionError = DecisionError
+WarningConflict = Conflict
 
-class WarningActionError(ValueError):
-    """The action is not allowed (role or status); message in Chinese."""
-
-
-class WarningConflict(WarningActionError):
-    """Someone else changed the warning first."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    login: str
-    role: str
-    ip: str | None = None
+LIFECYCLE = Lifecycle(
+    table=WARNING, timeline=WARNING_EVENT, key="warning_id", object_type="warning",
+    stale="该预警已被他人处理，请刷新后查看", wrong_state="该预警的当前状态不能执行此操作",
+    moves={
+        "acknowledge": Move(("open",), "acknowledged", "acknowledged"),
+        "snooze": Move(("open", "acknowledged"), "snoozed", "snoozed"),
+        "unsnooze": Move(("snoozed",), "open", "snooze_lifted"),
+        "dispute": Move(("open", "acknowledged"), "disputed", "disputed"),
+        "accept": Move(("disputed",), "exception", "dispute_accepted"),
+        "reject": Move(("disputed",), "open", "dispute_rejected"),
+    })
+PERMISSION = {"acknowledge": Action.ACKNOWLEDGE_WARNING, "snooze": Action.SNOOZE_WARNING,
+              "unsnooze": Action.SNOOZE_WARNING, "dispute": Action.DISPUTE_WARNING,
+              "accept": Action.DECIDE_WARNING, "reject": Action.DECIDE_WARNING}
 
 
-def allowed(action: str, role: str, status: str) -> bool:
-    return role in CAN[action] and status in FROM_STATUS[action]
+def allowed(move: str, role: str, status: str) -> bool:
+    """Whether ``role`` may make ``move`` on a warning in ``status`` (drives which buttons show)."""
+    return move in PERMISSION and can(role, PERMISSION[move]) and LIFECYCLE.allows(move, status)
 
 
-async def _transition(session: AsyncSession, warning: dict[str, Any], action: str, actor: Actor, kind: str,
-                      values: dict[str, Any], note: str | None = None, detail: dict[str, Any] | None = None) -> None:
-    if actor.role not in CAN[action]:
-        raise WarningActionError("您的角色不能执行此操作")
-    if warning["status"] not in FROM_STATUS[action]:
-        raise WarningActionError("该预警的当前状态不能执行此操作")
-    now = utcnow()
-    stmt = update(W).where(W.c.id == warning["id"], W.c.version == warning["version"]).values(
-        **values, version=W.c.version + 1, updated_at=now)
-    if (await session.execute(stmt)).rowcount != 1:  # type: ignore[attr-defined]
-        raise WarningConflict("该预警已被他人处理，请刷新后查看")
-    await session.execute(insert(EVENT).values(warning_id=warning["id"], at=now, kind=kind, actor=actor.login,
-                                               note=note, detail=detail))
-    await audit.record(session, actor=actor.login, action=f"warning.{kind}", object_type="warning",
-                       object_id=warning["id"], detail={"note": note, **(detail or {})}, ip=actor.ip)
+def check(move: str, role: str, status: str) -> None:
+    """Refuse, with the reason people read, a move the role or the warning's state does not allow."""
+    if not can(role, PERMISSION[move]):
+        raise PermissionDenied(DENIED)
+    if not LIFECYCLE.allows(move, status):
+        raise WarningActionError(LIFECYCLE.wrong_state)
 
 
-async def acknowledge(session: AsyncSession, warning: dict[str, Any], actor: Actor) -> None:
-    await _transition(session, warning, "acknowledge", actor, "acknowledged",
-                      {"status": "acknowledged", "acknowledged_at": utcnow(), "acknowledged_by": actor.login})
+async def _apply(session: AsyncSession, warning: WarningRow, move: str, actor: Actor, *, note: str | None = None,
+                 values: dict[str, Any] | None = None, detail: dict[str, Any] | None = None,
+                 effects: Sequence[Effect] = ()) -> None:
+    check(move, actor.role, warning.status)
+    await decide(session, LIFECYCLE, Decision(move, warning.id, warning.version, warning.status, actor, note=note,
+                                              values=values or {}, detail=detail, effects=effects))
 
 
-async def snooze(session: AsyncSession, warning: dict[str, Any], actor: Actor, *, until: date, reason: str,
-                 today: date) -> None:
+async def acknowledge(session: AsyncSession, warning: WarningRow, actor: Actor) -> None:
+    await _apply(session, warning, "acknowledge", actor,
+                 values={"acknowledged_at": utcnow(), "acknowledged_by": actor.login})
+
+
+async def snooze(session: AsyncSession, warning: WarningRow, actor: Actor, *, until: date, reason: str,
+                 today: date, max_days: int) -> None:
+    """Mute a warning until ``until``: at most ``max_days`` ahead, so nothing is muted for good."""
     if until <= today:
         raise WarningActionError("暂缓日期须晚于今天")
+    if (until - today).days > max_days:
+        raise WarningActionError(f"暂缓最长{max_days}天，请选择{today + timedelta(days=max_days):%Y-%m-%d}之前的日期")
     if not reason.strip():
         raise WarningActionError("请填写暂缓理由")
-    await _transition(session, warning, "snooze", actor, "snoozed",
-                      {"status": "snoozed", "snoozed_until": until, "snooze_reason": reason.strip()[:200]},
-                      note=reason.strip(), detail={"until": until.isoformat()})
+    await _apply(session, warning, "snooze", actor, note=reason.strip(), detail={"until": until.isoformat()},
+                 values={"snoozed_until": until, "snooze_reason": reason.strip()[:200]})
 
 
-async def dispute(session: AsyncSession, warning: dict[str, Any], actor: Actor, *, text: str,
-                  attachment: str | None = None) -> None:
+async def lift_snooze(session: AsyncSession, warning: WarningRow, actor: Actor, *, reason: str) -> None:
+    """End a snooze early: the warning is open again and counts (and reminds) as before."""
+    await _apply(session, warning, "unsnooze", actor, note=reason.strip()[:200] or None,
+                 values={"snoozed_until": None, "snooze_reason": None})
+
+
+async def dispute(session: AsyncSession, warning: WarningRow, actor: Actor, *, text: str,
+                  attachment: dict[str, Any] | None = None, effects: Sequence[Effect] = ()) -> None:
+    """``attachment``: the stored file's ``name``, original ``filename`` and ``size``, if any."""
     if len(text.strip()) < 5:
         raise WarningActionError("情况说明至少5个字")
-    await _transition(session, warning, "dispute", actor, "disputed", {"status": "disputed"},
-                      note=text.strip()[:2000], detail={"attachment": attachment} if attachment else None)
+    detail = {"attachment": attachment["name"], "filename": attachment["filename"]} if attachment else None
+    await _apply(session, warning, "dispute", actor, note=text.strip()[:2000], detail=detail, effects=effects)
 
 
-async def decide(session: AsyncSession, warning: dict[str, Any], actor: Actor, *, accept: bool, note: str) -> None:
-    """Accepting closes the warning as an exception; rejecting puts it back to open."""
-    status, kind = ("exception", "dispute_accepted") if accept else ("open", "dispute_rejected")
-    values: dict[str, Any] = {"status": status}
-    if accept:
-        values.update(resolved_at=utcnow(), resolved_by=actor.login)
-    await _transition(session, warning, "decide", actor, kind, values, note=note.strip()[:2000] or None)
+async def judge(session: AsyncSession, warning: WarningRow, actor: Actor, *, accept: bool, note: str,
+                effects: Sequence[Effect] = ()) -> None:
+    """Accepting a 情况说明 closes the warning as an exception; rejecting puts it back to open and
+    needs a reason, which the steward reads."""
+    if not accept and len(note.strip()) < 2:
+        raise WarningActionError("退回时请填写理由，专员会看到它")
+    values = {"resolved_at": utcnow(), "resolved_by": actor.login} if accept else {}
+    await _apply(session, warning, "accept" if accept else "reject", actor, note=note.strip()[:2000] or None,
+                 values=values, effects=effects)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,26 +14,52 @@ from models.warnings.rules.sql import active
 OCCUPANT_LIMIT = 200
 
 
-async def occupants(session: AsyncSession, *, unit_id: int, est_type: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Holder:
+    """A person occupying establishment or holding a leadership post, as evidence lists them."""
+
+    id: int
+    name: str
+    id_masked: str
+    post_title: str | None
+    since: date | None  # entry date for establishment, appointment date for posts
+
+
+@dataclass(frozen=True)
+class SameIdRecord:
+    """Another record carrying the same ID number (一人多编), with its unit."""
+
+    id: int
+    name: str
+    status: str
+    in_est: bool
+    entry_date: date | None
+    unit_name: str
+    unit_code: str
+
+
+async def occupants(session: AsyncSession, *, unit_id: int, est_type: str) -> list[Holder]:
     """The active persons holding ``est_type`` establishment in the unit (C1/C3 evidence)."""
-    query = (select(PERSON.c.id, PERSON.c.name, PERSON.c.id_masked, PERSON.c.entry_date, PERSON.c.post_title)
+    query = (select(PERSON.c.id, PERSON.c.name, PERSON.c.id_masked, PERSON.c.post_title,
+                    PERSON.c.entry_date.label("since"))
              .where(PERSON.c.unit_id == unit_id, PERSON.c.est_type == est_type, active())
              .order_by(PERSON.c.entry_date.desc(), PERSON.c.id).limit(OCCUPANT_LIMIT))
-    return [dict(r._mapping) for r in await session.execute(query)]
+    return [Holder(**r._mapping) for r in await session.execute(query)]
 
 
-async def post_holders(session: AsyncSession, *, unit_id: int, leader_kind: str) -> list[dict[str, Any]]:
+async def post_holders(session: AsyncSession, *, unit_id: int, leader_kind: str) -> list[Holder]:
     post_unit = PERSON.c.post_unit_id.is_(None) & (PERSON.c.unit_id == unit_id) | (PERSON.c.post_unit_id == unit_id)
-    query = (select(PERSON.c.id, PERSON.c.name, PERSON.c.id_masked, PERSON.c.post_title, PERSON.c.appoint_date)
+    query = (select(PERSON.c.id, PERSON.c.name, PERSON.c.id_masked, PERSON.c.post_title,
+                    PERSON.c.appoint_date.label("since"))
              .where(post_unit, PERSON.c.status == "active", PERSON.c.leader_kind == leader_kind)
              .order_by(PERSON.c.appoint_date, PERSON.c.id))
-    return [dict(r._mapping) for r in await session.execute(query)]
+    return [Holder(**r._mapping) for r in await session.execute(query)]
 
 
-async def same_person_records(session: AsyncSession, *, person_id: int) -> list[dict[str, Any]]:
+async def same_person_records(session: AsyncSession, *, person_id: int) -> list[SameIdRecord]:
     """Every record sharing this record's ID number (一人多编 evidence), with its unit."""
     same = select(PERSON.c.id_hash).where(PERSON.c.id == person_id).scalar_subquery()
     query = (select(PERSON.c.id, PERSON.c.name, PERSON.c.status, PERSON.c.in_est, PERSON.c.entry_date,
                     UNIT.c.name.label("unit_name"), UNIT.c.code.label("unit_code"))
              .join(UNIT, UNIT.c.id == PERSON.c.unit_id).where(PERSON.c.id_hash == same).order_by(PERSON.c.id))
-    return [dict(r._mapping) for r in await session.execute(query)]
+    return [SameIdRecord(**r._mapping) for r in await session.execute(query)]

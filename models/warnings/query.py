@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.accounts.tables import Account
+from models.accounts.tables import ACCOUNT
 from models.staffing.scope import Scope
 from models.staffing.tables import UNIT
 from models.warnings.rules.catalogue import CATALOGUE
@@ -22,7 +22,8 @@ STATUS_LABELS = {"open": "待处理", "acknowledged": "已确认", "snoozed": "�
                  "resolved": "已解决", "exception": "例外关闭"}
 EVENT_LABELS = {"detected": "发现", "reopened": "重新出现", "resolved": "已解决", "acknowledged": "已确认",
                 "snoozed": "暂缓", "unsnoozed": "暂缓到期", "disputed": "提交情况说明",
-                "dispute_accepted": "情况说明通过", "dispute_rejected": "情况说明退回", "notified": "已通知",
+                "dispute_accepted": "情况说明通过", "dispute_rejected": "情况说明退回",
+                "snooze_lifted": "取消暂缓", "notified": "已通知",
                 "reminded": "已提醒", "escalated": "已升级", "read": "已读（从消息打开）"}
 
 
@@ -35,6 +36,46 @@ class WarningFilter:
     status: str | None = None  # None: every live status; "all": everything
     overdue: bool = False
     read: bool = False  # 已读未办: opened from a chat message by someone, still live
+
+
+@dataclass(frozen=True)
+class WarningRow:
+    """One warning as views, actions and the CLI read it: the stored columns plus what people see."""
+
+    id: int
+    rule_code: str
+    rule_version: int
+    severity: str
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    person_id: int | None
+    subject: str
+    evidence: dict[str, Any]
+    status: str
+    version: int
+    due_date: date | None
+    due_estimated: bool
+    detected_on: date
+    escalation_level: int
+    reopen_count: int
+    snoozed_until: date | None
+    snooze_reason: str | None
+    acknowledged_by: str | None
+    resolved_by: str | None
+    title: str
+    summary: str
+    status_label: str
+    overdue: bool
+    who: str | None
+    masked_id: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_SHOWN = ("title", "summary", "status_label", "overdue", "who", "masked_id")
+_STORED = tuple(f.name for f in fields(WarningRow) if f.name not in _SHOWN)
 
 
 def overdue_condition(today: date) -> ColumnElement[bool]:
@@ -60,12 +101,12 @@ def _filtered(scope: Scope, f: WarningFilter, today: date) -> Select[Any]:
 
 
 async def list_warnings(session: AsyncSession, *, scope: Scope, filters: WarningFilter, today: date,
-                        limit: int | None = 50, offset: int = 0) -> list[dict[str, Any]]:
+                        limit: int | None = 50, offset: int = 0) -> list[WarningRow]:
     """Most urgent first: severity, then overdue, then due date."""
     query = _filtered(scope, filters, today).order_by(W.c.severity, W.c.due_date.is_(None), W.c.due_date, W.c.id)
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    return [decorate(dict(row._mapping), today) for row in await session.execute(query)]
+    return [to_row(row._mapping, today) for row in await session.execute(query)]
 
 
 async def count_warnings(session: AsyncSession, *, scope: Scope, filters: WarningFilter, today: date) -> int:
@@ -73,17 +114,16 @@ async def count_warnings(session: AsyncSession, *, scope: Scope, filters: Warnin
     return int(await session.scalar(query) or 0)
 
 
-def decorate(row: dict[str, Any], today: date) -> dict[str, Any]:
-    """Add what every view shows: rule title, summary text, status label, overdue flag."""
-    rule = CATALOGUE.get(row["rule_code"])
-    evidence = row.get("evidence") or {}
-    row["title"] = rule.title if rule else row["rule_code"]
-    row["summary"] = _summary(rule, evidence)
-    row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
-    row["overdue"] = bool(row["status"] in LIVE and row["due_date"] and row["due_date"] < today)
-    row["who"] = evidence.get("name")
-    row["masked_id"] = evidence.get("id")
-    return row
+def to_row(mapping: Any, today: date) -> WarningRow:
+    """The typed row, with what every view shows: rule title, summary, status label, overdue flag."""
+    rule = CATALOGUE.get(mapping["rule_code"])
+    evidence = mapping["evidence"] or {}
+    status, due = mapping["status"], mapping["due_date"]
+    return WarningRow(**{name: mapping[name] for name in _STORED},
+                      title=rule.title if rule else mapping["rule_code"], summary=_summary(rule, evidence),
+                      status_label=STATUS_LABELS.get(status, status),
+                      overdue=bool(status in LIVE and due and due < today),
+                      who=evidence.get("name"), masked_id=evidence.get("id"))
 
 
 def _summary(rule: Any, evidence: dict[str, Any]) -> str:
@@ -93,15 +133,43 @@ def _summary(rule: Any, evidence: dict[str, Any]) -> str:
         return ""
 
 
-async def get_warning(session: AsyncSession, *, scope: Scope, warning_id: int, today: date) -> dict[str, Any] | None:
+async def get_warning(session: AsyncSession, *, scope: Scope, warning_id: int, today: date) -> WarningRow | None:
     query = _filtered(scope, WarningFilter(status="all"), today).where(W.c.id == warning_id)
     row = (await session.execute(query)).first()
-    return decorate(dict(row._mapping), today) if row else None
+    return to_row(row._mapping, today) if row else None
 
 
-async def timeline(session: AsyncSession, *, warning_id: int) -> list[dict[str, Any]]:
-    rows = await session.execute(select(EVENT).where(EVENT.c.warning_id == warning_id).order_by(EVENT.c.id))
-    return [{**dict(r._mapping), "label": EVENT_LABELS.get(r.kind, r.kind)} for r in rows]
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime
+    kind: str
+    label: str
+    actor: str
+    actor_name: str  # the person's name, or what the system actor is called; never a login
+    note: str | None
+    detail: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Reader:
+    actor: str
+    at: datetime
+    display_name: str | None
+
+
+SYSTEM_ACTORS = {"system": "系统", "scan": "系统扫描", "cli": "管理命令", "seed": "演示数据", "import": "数据导入",
+                 "test": "系统"}
+
+
+def actor_name(login: str, display_name: str | None) -> str:
+    return display_name or SYSTEM_ACTORS.get(login, "其他用户")
+
+
+async def timeline(session: AsyncSession, *, warning_id: int) -> list[TimelineEvent]:
+    query = (select(EVENT, ACCOUNT.c.display_name).outerjoin(ACCOUNT, ACCOUNT.c.login == EVENT.c.actor)
+             .where(EVENT.c.warning_id == warning_id).order_by(EVENT.c.id))
+    return [TimelineEvent(r.at, r.kind, EVENT_LABELS.get(r.kind, r.kind), r.actor,
+                          actor_name(r.actor, r.display_name), r.note, r.detail) for r in await session.execute(query)]
 
 
 async def counts_by_severity(session: AsyncSession, *, scope: Scope, today: date) -> dict[str, int]:
@@ -124,10 +192,9 @@ async def record_read(session: AsyncSession, *, warning_id: int, login: str) -> 
     return True
 
 
-async def readers(session: AsyncSession, *, warning_id: int) -> list[dict[str, Any]]:
+async def readers(session: AsyncSession, *, warning_id: int) -> list[Reader]:
     """Who opened the warning from a chat message, first reader first."""
-    account = Account.__table__  # type: ignore[attr-defined]
-    query = (select(EVENT.c.actor, EVENT.c.at, account.c.display_name)
-             .outerjoin(account, account.c.login == EVENT.c.actor)
+    query = (select(EVENT.c.actor, EVENT.c.at, ACCOUNT.c.display_name)
+             .outerjoin(ACCOUNT, ACCOUNT.c.login == EVENT.c.actor)
              .where(EVENT.c.warning_id == warning_id, EVENT.c.kind == "read").order_by(EVENT.c.id))
-    return [dict(row._mapping) for row in await session.execute(query)]
+    return [Reader(**row._mapping) for row in await session.execute(query)]

@@ -27,7 +27,6 @@ from models.core.bulk import insert_rows, is_postgres
 from models.core.calendar import load_calendar
 from models.core.db import utcnow
 from models.core.workdays import WorkCalendar
-from models.notify.marks import mark_for_scan
 from models.warnings.config import ActiveRule, load_rules
 from models.warnings.merge import merge
 from models.warnings.quality import recompute
@@ -130,7 +129,6 @@ async def _evaluate(session: AsyncSession, run: ScanRun, rules: list[ActiveRule]
         setattr(outcome, name, value)
     await _analyze_warnings(session, counts.new + counts.updated + counts.reopened + counts.resolved)
     await recompute(session, scan_id=scan_id, scoped=scoped, today=run.as_of)
-    await mark_for_scan(session, scan_id=scan_id, now=run.started_at)
 
 
 async def _analyze(session: AsyncSession, table: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from aiohttp import web
 
 from models.accounts.store import AccountError, authenticate
@@ -10,18 +12,25 @@ from portal.auth import client_ip, end_session, issue_session
 from portal.keys import ACCOUNT, RUNTIME, SETTINGS
 from portal.render import render
 
+EXPIRED = "登录已过期或页面已失效，请重新登录后再操作。"
+
 
 def safe_next(target: str | None) -> str:
-    """Only local paths: an absolute or protocol-relative URL would make /login an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
+    """Only same-site paths. Browsers drop tabs and newlines and read ``\\`` as ``/``, so
+    ``/\t/evil.example`` or ``/\\evil.example`` would leave the site: any such character refuses."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if any(ch <= " " or ch in "\\\x7f" for ch in target):
+        return "/"
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else "/"
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:
     if request.get(ACCOUNT):
         raise web.HTTPFound(safe_next(request.query.get("next")))
-    return render(request, "login.html", {"error": None, "login": "", "next": request.query.get("next", "/")})
+    notice = EXPIRED if request.query.get("expired") == "1" else None
+    return render(request, "login.html", {"error": notice, "login": "", "next": safe_next(request.query.get("next"))})
 
 
 async def login_submit(request: web.Request) -> web.StreamResponse:

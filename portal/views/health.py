@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from aiohttp import web
-from sqlalchemy import text
 
+from models.core.db import ping
 from portal.keys import ARQ, RUNTIME
 from tasks.worker import HEARTBEAT_KEY
 
@@ -15,7 +15,7 @@ async def healthz(request: web.Request) -> web.StreamResponse:
     report: dict[str, object] = {"database": "ok", "redis": "unavailable", "worker_seen_seconds_ago": None}
     try:
         async with request.app[RUNTIME].sessions() as session:
-            await session.execute(text("SELECT 1"))
+            await ping(session)
     except Exception as error:  # any driver error means the same thing here: not healthy
         report["database"] = f"error: {type(error).__name__}"
     await _redis_report(request, report)

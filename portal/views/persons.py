@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from models.accounts.permissions import Action
 from models.staffing.person_detail import FIELD_LABELS, person_history, person_in_scope
 from models.staffing.persons import PROFILE_FIELDS
-from portal.auth import login_required
+from portal.auth import requires
 from portal.keys import RUNTIME, SCOPE
 from portal.render import render
 
 
-@login_required
+@requires(Action.VIEW_DATA)
 async def person_detail(request: web.Request) -> web.StreamResponse:
     person_id = int(request.match_info["person_id"])
     async with request.app[RUNTIME].sessions() as session:

@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import registry
 from bot.render import make_test_message
+from models.accounts.permissions import Action, can
 from models.core.db import transaction, utcnow
 from models.notify.deliveries import deliveries_for_target, queue_test_message, target_row, unit_id_for
 from models.notify.tables import PURPOSES, Outbox, Target
@@ -25,7 +27,7 @@ from models.notify.targets import (
     set_enabled,
     update_target,
 )
-from portal.auth import login_required
+from portal.auth import requires
 from portal.context import actor
 from portal.keys import ACCOUNT, ARQ, RUNTIME, SETTINGS
 from portal.render import render
@@ -43,27 +45,20 @@ from portal.views.target_forms import (
 )
 from tasks.notify.sweep import job_id
 
-ADMIN_ROLES = {"admin"}
-READ_ROLES = {"admin", "auditor"}
 TIMING = ("quiet_start", "quiet_end", "quiet_on_holidays", "s1_bypass", *INTS)
 NOTICES = {"queued": "测试消息已加入发送队列，稍后刷新本页查看发送结果。",
            "sweeper": "测试消息已写入发件箱。任务队列（Redis）暂不可用，后台巡检会在恢复后自动发送（约每30秒一次）。",
            "disabled": "该目标已停用，不能发送测试消息，请先启用。"}
 
 
-def _require(request: web.Request, roles: set[str]) -> None:
-    account = request[ACCOUNT]
-    if account is None or account.role not in roles:
-        raise web.HTTPForbidden()
-
 
 def _common(request: web.Request) -> dict[str, Any]:
     return {"purposes": PURPOSES, "kinds": dict(registry.kind_choices()), "group_by": GROUP_BY,
             "purposes_of": purposes_of, "now": utcnow(),
-            "editable": request[ACCOUNT].role in ADMIN_ROLES}  # type: ignore[union-attr]
+            "editable": can(request[ACCOUNT].role, Action.EDIT_TARGETS)}  # type: ignore[union-attr]
 
 
-async def _row(session: Any, request: web.Request) -> dict[str, Any]:
+async def _row(session: AsyncSession, request: web.Request) -> dict[str, Any]:
     row = await target_row(session, target_id=int(request.match_info["target_id"]))
     if row is None:
         raise web.HTTPNotFound()
@@ -77,26 +72,23 @@ def _form(request: web.Request, *, target: Target | None, kind: str, values: dic
     return render(request, "targets/form.html", context, partial="targets/_config.html", status=status)
 
 
-@login_required
+@requires(Action.VIEW_TARGETS)
 async def target_list(request: web.Request) -> web.StreamResponse:
-    _require(request, READ_ROLES)
     async with request.app[RUNTIME].sessions() as session:
         rows = await list_targets(session)
     return render(request, "targets/list.html", {"rows": rows, **_common(request)})
 
 
-@login_required
+@requires(Action.EDIT_TARGETS)
 async def target_new(request: web.Request) -> web.StreamResponse:
-    _require(request, ADMIN_ROLES)
     kind = request.query.get("kind", "dingtalk")
     kind = kind if kind in registry.CHANNELS else "dingtalk"
     values = values_of(Target(name="", kind=kind, config_enc=b""), None)
     return _form(request, target=None, kind=kind, values=values, config=config_values(kind, {}), errors={})
 
 
-@login_required
+@requires(Action.EDIT_TARGETS)
 async def target_create(request: web.Request) -> web.StreamResponse:
-    _require(request, ADMIN_ROLES)
     form = await request.post()
     kind = str(form.get("kind", ""))
     values, errors = read_settings(form)
@@ -127,9 +119,8 @@ async def _create(request: web.Request, kind: str, values: dict[str, Any], confi
         return target.id or 0
 
 
-@login_required
+@requires(Action.EDIT_TARGETS)
 async def target_edit(request: web.Request) -> web.StreamResponse:
-    _require(request, ADMIN_ROLES)
     rt = request.app[RUNTIME]
     async with rt.sessions() as session:
         row = await _row(session, request)
@@ -139,9 +130,8 @@ async def target_edit(request: web.Request) -> web.StreamResponse:
                  config=config, errors={})
 
 
-@login_required
+@requires(Action.EDIT_TARGETS)
 async def target_update(request: web.Request) -> web.StreamResponse:
-    _require(request, ADMIN_ROLES)
     rt, form = request.app[RUNTIME], await request.post()
     async with rt.sessions() as session:
         target = (await _row(session, request))["target"]
@@ -175,9 +165,8 @@ async def _update(request: web.Request, target_id: int, values: dict[str, Any], 
             await update_target(session, rt.cipher, target, actor=actor(request).login, config=config, **changes)
 
 
-@login_required
+@requires(Action.VIEW_TARGETS)
 async def target_detail(request: web.Request) -> web.StreamResponse:
-    _require(request, READ_ROLES)
     async with request.app[RUNTIME].sessions() as session:
         row = await _row(session, request)
         deliveries = await deliveries_for_target(session, target_id=row["target"].id)
@@ -187,10 +176,9 @@ async def target_detail(request: web.Request) -> web.StreamResponse:
     return render(request, "targets/detail.html", context)
 
 
-@login_required
+@requires(Action.EDIT_TARGETS)
 async def target_test(request: web.Request) -> web.StreamResponse:
     """Queue a test message through the real pipeline (outbox → worker → channel → delivery row)."""
-    _require(request, ADMIN_ROLES)
     rt, settings = request.app[RUNTIME], request.app[SETTINGS]
     async with transaction(rt.sessions) as session:
         target = (await _row(session, request))["target"]
@@ -216,10 +204,9 @@ async def _enqueue(request: web.Request, row: Outbox) -> str:
     return "queued"
 
 
-@login_required
+@requires(Action.EDIT_TARGETS)
 async def target_toggle(request: web.Request) -> web.StreamResponse:
     """POST …/disable (with a reason) or …/enable."""
-    _require(request, ADMIN_ROLES)
     enable = request.path.endswith("/enable")
     reason = str((await request.post()).get("reason", "")).strip()[:300] or "管理员停用"
     async with transaction(request.app[RUNTIME].sessions) as session:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from models.accounts.permissions import Action
 from models.core.enums import EstType, label
 from models.staffing.units import count_in_scope, posts_vs_holders, quota_vs_actual, unit_in_scope, units_in_scope
 from models.warnings.quality import unit_quality
 from models.warnings.query import WarningFilter, counts_by_severity, list_warnings
-from portal.auth import login_required
+from portal.auth import requires
 from portal.context import page_number, today
 from portal.keys import RUNTIME, SCOPE
 from portal.render import render
@@ -18,7 +19,7 @@ SCOPE_LABELS = {"unit": "单位领导", "internal": "内设机构领导"}
 RANK_LABELS = {"chief": "正职", "deputy": "副职"}
 
 
-@login_required
+@requires(Action.VIEW_DATA)
 async def home(request: web.Request) -> web.StreamResponse:
     query = request.query.get("q", "").strip()[:40]
     page = page_number(request)
@@ -32,7 +33,7 @@ async def home(request: web.Request) -> web.StreamResponse:
     return render(request, "home.html", context, partial="units/_rows.html")
 
 
-@login_required
+@requires(Action.VIEW_DATA)
 async def unit_detail(request: web.Request) -> web.StreamResponse:
     unit_id = int(request.match_info["unit_id"])
     async with request.app[RUNTIME].sessions() as session:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.accounts.permissions import Action
 from models.core.db import transaction
 from models.notify.deliveries import deliveries_for_warning
-from models.warnings.actions import WarningActionError, acknowledge, allowed, decide, dispute, snooze
+from models.warnings.actions import allowed
 from models.warnings.evidence import occupants, post_holders, same_person_records
 from models.warnings.query import (
     LIVE,
     STATUS_LABELS,
+    TimelineEvent,
     WarningFilter,
+    WarningRow,
     count_warnings,
     get_warning,
     list_warnings,
@@ -24,15 +28,15 @@ from models.warnings.query import (
 )
 from models.warnings.rules.base import SEVERITIES
 from models.warnings.rules.catalogue import CATALOGUE
-from portal.attachments import AttachmentError, attachment_path, save_attachment
-from portal.auth import login_required
+from portal.auth import requires
 from portal.context import actor, page_number, today
-from portal.keys import ACCOUNT, RUNTIME, SCOPE
+from portal.flash import flash
+from portal.keys import ACCOUNT, RUNTIME, SCOPE, SETTINGS
 from portal.present import evidence_rows
 from portal.render import render
 
 PAGE_SIZE = 30
-ACTIONS = ("acknowledge", "snooze", "dispute", "decide")
+ACTIONS = ("acknowledge", "snooze", "unsnooze", "dispute", "accept")
 HOLDER_KINDS = {"unit.chief": "unit_chief", "unit.deputy": "unit_deputy", "internal.chief": "internal_chief",
                 "internal.deputy": "internal_deputy"}
 
@@ -44,7 +48,7 @@ def filters_from(query: Any) -> WarningFilter:
                          overdue=query.get("overdue") == "1", read=query.get("read") == "1")
 
 
-@login_required
+@requires(Action.VIEW_DATA)
 async def inbox(request: web.Request) -> web.StreamResponse:
     filters, page, day = filters_from(request.query), page_number(request), today(request)
     async with request.app[RUNTIME].sessions() as session:
@@ -57,7 +61,8 @@ async def inbox(request: web.Request) -> web.StreamResponse:
     return render(request, "warnings/inbox.html", context, partial="warnings/_rows.html")
 
 
-async def _load(request: web.Request) -> dict[str, Any]:
+async def load_warning(request: web.Request) -> WarningRow:
+    """The warning of the path, or 404 when it does not exist or lies outside the reader's scope."""
     async with request.app[RUNTIME].sessions() as session:
         warning = await get_warning(session, scope=request[SCOPE], warning_id=int(request.match_info["warning_id"]),
                                     today=today(request))
@@ -66,79 +71,45 @@ async def _load(request: web.Request) -> dict[str, Any]:
     return warning
 
 
-@login_required
+@requires(Action.VIEW_DATA)
 async def detail(request: web.Request) -> web.StreamResponse:
-    warning = await _load(request)
+    warning = await load_warning(request)
     if request.query.get("via") == "chat":  # a digest link: the login proves a person, not a link prefetcher
         async with transaction(request.app[RUNTIME].sessions) as session:
-            await record_read(session, warning_id=warning["id"], login=actor(request).login)
+            await record_read(session, warning_id=warning.id, login=actor(request).login)
     async with request.app[RUNTIME].sessions() as session:
-        events = await timeline(session, warning_id=warning["id"])
+        events = await timeline(session, warning_id=warning.id)
         records = await _records(session, warning)
-        notices = await _notices(session, warning["id"])
+        notices = await _notices(session, warning.id)
     role = request[ACCOUNT].role  # type: ignore[union-attr]
-    can = {action: allowed(action, role, warning["status"]) for action in ACTIONS}
-    context = {"w": warning, "rule": CATALOGUE.get(warning["rule_code"]), "events": events, "records": records,
-               "evidence": evidence_rows(warning["evidence"]), "can": can, "error": request.query.get("error"),
-               "severities": SEVERITIES, "today": today(request),
-               **notices, "read_open": bool(notices["read_by"]) and warning["status"] in LIVE}
+    can = {action: allowed(action, role, warning.status) for action in ACTIONS}
+    can["decide"] = can.pop("accept")
+    context = {"w": warning, "rule": CATALOGUE.get(warning.rule_code), "events": events, "records": records,
+               "evidence": evidence_rows(warning.evidence), "can": can, "error": flash(request),
+               "severities": SEVERITIES, "today": today(request), "explanation": _latest_dispute(events),
+               "snooze_limit": today(request) + timedelta(days=request.app[SETTINGS].snooze_max_days),
+               **notices, "read_open": bool(notices["read_by"]) and warning.status in LIVE}
     return render(request, "warnings/detail.html", context)
 
 
-async def _notices(session: Any, warning_id: int) -> dict[str, Any]:
+def _latest_dispute(events: list[TimelineEvent]) -> TimelineEvent | None:
+    """The 情况说明 the reviewer decides on: the newest one."""
+    return next((e for e in reversed(events) if e.kind == "disputed"), None)
+
+
+async def _notices(session: AsyncSession, warning_id: int) -> dict[str, Any]:
     """The warning's deliveries (通知记录) and who opened it from a chat message (已读)."""
     return {"deliveries": await deliveries_for_warning(session, warning_id=warning_id), "show_target": True,
             "read_by": await readers(session, warning_id=warning_id)}
 
 
-async def _records(session: Any, warning: dict[str, Any]) -> dict[str, Any]:
-    code, evidence = warning["rule_code"], warning["evidence"]
+async def _records(session: AsyncSession, warning: WarningRow) -> dict[str, Any]:
+    code, evidence = warning.rule_code, warning.evidence
     if code in ("C1_OVER_QUOTA", "C2_AT_QUOTA", "C3_VACANCY"):
-        return {"occupants": await occupants(session, unit_id=warning["unit_id"], est_type=evidence["type"])}
+        return {"occupants": await occupants(session, unit_id=warning.unit_id, est_type=evidence["type"])}
     if code == "C5_OVER_POSTS":
         kind = HOLDER_KINDS[evidence["post"]]
-        return {"occupants": await post_holders(session, unit_id=warning["unit_id"], leader_kind=kind)}
-    if code == "A6_DUPLICATE" and warning["person_id"]:
-        return {"same_person": await same_person_records(session, person_id=warning["person_id"])}
+        return {"occupants": await post_holders(session, unit_id=warning.unit_id, leader_kind=kind)}
+    if code == "A6_DUPLICATE" and warning.person_id:
+        return {"same_person": await same_person_records(session, person_id=warning.person_id)}
     return {}
-
-
-@login_required
-async def act(request: web.Request) -> web.StreamResponse:
-    warning = await _load(request)
-    action = request.match_info["action"]
-    form = await request.post()
-    try:
-        async with transaction(request.app[RUNTIME].sessions) as session:
-            await _perform(request, session, warning, action, form)
-    except (WarningActionError, AttachmentError, ValueError) as error:
-        raise web.HTTPSeeOther(f"/warnings/{warning['id']}?error={_quote(str(error))}") from None
-    raise web.HTTPSeeOther(f"/warnings/{warning['id']}")
-
-
-async def _perform(request: web.Request, session: Any, warning: dict[str, Any], action: str, form: Any) -> None:
-    who = actor(request)
-    if action == "acknowledge":
-        await acknowledge(session, warning, who)
-    elif action == "snooze":
-        until = date.fromisoformat(str(form.get("until", "")))
-        await snooze(session, warning, who, until=until, reason=str(form.get("reason", "")), today=today(request))
-    elif action == "dispute":
-        name = await save_attachment(request, warning["id"], form.get("attachment"))
-        await dispute(session, warning, who, text=str(form.get("text", "")), attachment=name)
-    elif action in ("accept", "reject"):
-        await decide(session, warning, who, accept=action == "accept", note=str(form.get("note", "")))
-    else:
-        raise web.HTTPNotFound()
-
-
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text[:200])
-
-
-@login_required
-async def attachment(request: web.Request) -> web.StreamResponse:
-    warning = await _load(request)  # scope check: 404 unless the warning is visible to this user
-    return web.FileResponse(attachment_path(request, warning["id"], request.match_info["name"]))

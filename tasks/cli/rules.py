@@ -13,7 +13,7 @@ from models.core.db import local_today, transaction
 from models.core.runtime import Runtime
 from models.staffing.scope import Scope
 from models.warnings.config import RuleConfigError, change_rule, load_rules
-from models.warnings.query import WarningFilter, list_warnings
+from models.warnings.query import WarningFilter, WarningRow, list_warnings
 from models.warnings.rules.base import SEVERITIES
 from tasks.cli.common import CONTEXT, fail, run_async, settings_of
 from tasks.scanning import scan_now
@@ -49,11 +49,11 @@ def warnings(ctx: click.Context, unit_code: str | None, rule: str | None, severi
     filters = WarningFilter(rule=rule, severity=severity, unit_code=unit_code, status=status, overdue=overdue)
     today = local_today(settings_of(ctx).tz)
 
-    async def _go(rt: Runtime) -> list[dict[str, Any]]:
+    async def _go(rt: Runtime) -> list[WarningRow]:
         async with rt.sessions() as session:
             return await list_warnings(session, scope=Scope(everything=True), filters=filters, today=today, limit=None)
 
-    rows = [{c: row.get(c) for c in WARNING_COLUMNS} for row in run_async(ctx, _go)]
+    rows = [{c: row.as_dict()[c] for c in WARNING_COLUMNS} for row in run_async(ctx, _go)]
     click.echo(_render(rows, fmt), nl=False)
 
 

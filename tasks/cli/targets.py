@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import click
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import registry
 from bot.render import make_test_message
@@ -99,7 +100,7 @@ def list_(ctx: click.Context) -> None:
     click.echo(f"共 {len(rows)} 个")
 
 
-async def _load(session: Any, target_id: int) -> Target:
+async def _load(session: AsyncSession, target_id: int) -> Target:
     row = await target_row(session, target_id=target_id)
     if row is None:
         raise TargetError(f"通知目标 #{target_id} 不存在")

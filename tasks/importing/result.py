@@ -6,14 +6,12 @@ import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlmodel import col
 
 from models.core import audit
 from models.core.db import transaction, utcnow
+from models.staffing.batches import close_batch, open_batch
 from models.staffing.person_writer import WriteCounts
-from models.staffing.tables import ImportBatch
 from tasks.importing.report import Problem, report_path, write_report
 
 MAX_REPORTED = 100_000  # a file that is wrong everywhere still gets a report of bounded size
@@ -66,10 +64,8 @@ class ImportResult:
 async def start_batch(sessions: async_sessionmaker[AsyncSession], kind: str, source: Path,
                       actor: str, partial: bool) -> int:
     async with transaction(sessions) as session:
-        batch = ImportBatch(kind=kind, source_name=source.name, actor=actor,
-                            mode="partial" if partial else "all")
-        session.add(batch)
-        await session.flush()
+        batch = await open_batch(session, kind=kind, source_name=source.name, actor=actor,
+                                 mode="partial" if partial else "all")
         assert batch.id is not None
         return batch.id
 
@@ -78,11 +74,9 @@ async def finish_batch(sessions: async_sessionmaker[AsyncSession], result: Impor
     """Record the outcome (also of a refused import) and write the error report if there are problems."""
     if result.problems:
         result.report = write_report(report_path(result.source), result.problems)
-    c = result.counts
     async with transaction(sessions) as session:
-        await session.execute(update(ImportBatch).where(col(ImportBatch.id) == result.batch_id).values(
-            status=result.status, total=result.total, inserted=c.inserted, updated=c.updated,
-            unchanged=c.unchanged, errors=result.bad_rows, finished_at=utcnow()))
+        await close_batch(session, batch_id=result.batch_id, status=result.status, total=result.total,
+                          counts=result.counts, errors=result.bad_rows, at=utcnow())
         await audit.record(session, actor=actor, action=f"import.{result.kind}", object_type="import_batch",
                            object_id=result.batch_id, detail={"file": result.source.name,
                            "status": result.status, "summary": result.summary()})

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.staffing.records import UnitRecord
-from models.staffing.tables import Unit
-from models.staffing.unit_writer import write_units
+from models.staffing.unit_writer import parent_code_map, write_units
 from tasks.importing.columns import UNIT_COLUMNS
 from tasks.importing.progress import Progress, Silent
 from tasks.importing.reader import open_table
@@ -76,7 +74,7 @@ def _read(result: ImportResult, progress: Progress) -> tuple[UnitRowChecker, Che
 
 
 async def _write(session: AsyncSession, result: ImportResult, checker: UnitRowChecker, rows: Checked) -> None:
-    known = await _known_parents(session)
+    known = await parent_code_map(session)
     parents = {**known, **{record.code: record.parent_code for _, record in rows}}
     kept = []
     for row, record in rows:
@@ -90,13 +88,6 @@ async def _write(session: AsyncSession, result: ImportResult, checker: UnitRowCh
         raise Refused
     result.counts = await write_units(session, kept)
     result.committed = True
-
-
-async def _known_parents(session: AsyncSession) -> dict[str, str | None]:
-    unit = Unit.__table__  # type: ignore[attr-defined]
-    parent = unit.alias("parent")
-    rows = await session.execute(select(unit.c.code, parent.c.code).outerjoin(parent, unit.c.parent_id == parent.c.id))
-    return {code: parent_code for code, parent_code in rows}
 
 
 def parent_problem(code: str, parent_code: str | None, parents: dict[str, str | None]) -> str | None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from bot import registry
 from bot.digest import Digest, Item, digest_message
@@ -15,8 +13,9 @@ from models.core.calendar import load_calendar
 from models.core.db import transaction, utcnow
 from models.core.runtime import Runtime
 from models.core.workdays import WorkCalendar
-from models.notify.tables import DigestState, NotificationPref, Outbox, Target
-from models.staffing.tables import Unit
+from models.notify.digests import group_states, keep_composed, unit_names
+from models.notify.prefs import all_prefs
+from models.notify.tables import DigestState, Outbox, Target
 from tasks.notify.items import items_by_unit, items_in_scope
 from tasks.notify.timing import change_due, held, repeat_due
 
@@ -42,9 +41,8 @@ async def compose_due(rt: Runtime, now: datetime | None = None) -> list[int]:
 async def _due_groups(session: AsyncSession, now: datetime, tz: ZoneInfo,
                       calendar: WorkCalendar) -> list[tuple[DigestState, Target, bool]]:
     local = now.astimezone(tz)
-    pairs = await session.execute(select(DigestState, Target).join(Target, col(Target.id) == DigestState.target_id)
-                                  .where(col(Target.enabled).is_(True)))
-    prefs = {p.account_id: p for p in (await session.scalars(select(NotificationPref))).all()}
+    pairs = await group_states(session)
+    prefs = await all_prefs(session)
     due = []
     for state, target in pairs:
         changed, repeat = change_due(target, state, now), repeat_due(target, state, local, tz, calendar)
@@ -60,8 +58,7 @@ def _unit_of(state: DigestState) -> int | None:
 
 async def _unit_names(session: AsyncSession, due: list[tuple[DigestState, Target, bool]]) -> dict[int, str]:
     ids = {uid for s, t, _r in due for uid in (_unit_of(s), t.unit_id) if uid is not None}
-    rows = await session.execute(select(col(Unit.id), col(Unit.name)).where(col(Unit.id).in_(ids)))
-    return {uid: name for uid, name in rows if uid is not None}
+    return await unit_names(session, ids=ids)
 
 
 async def _compose(session: AsyncSession, rt: Runtime, state: DigestState, target: Target, repeat: bool,
@@ -77,7 +74,7 @@ async def _compose(session: AsyncSession, rt: Runtime, state: DigestState, targe
     _clear(state, items, now, sent=digest is not None)
     if digest is None:
         return None
-    return _outbox(session, state, target, digest, now)
+    return await _outbox(session, state, target, digest, now)
 
 
 def _digest(state: DigestState, target: Target, items: list[Item], repeat: bool, names: dict[int, str],
@@ -107,7 +104,7 @@ def _clear(state: DigestState, items: list[Item], now: datetime, *, sent: bool) 
         state.last_sent_at, state.seq = now, state.seq + 1
 
 
-def _outbox(session: AsyncSession, state: DigestState, target: Target, digest: Digest, now: datetime) -> Outbox:
+async def _outbox(session: AsyncSession, state: DigestState, target: Target, digest: Digest, now: datetime) -> Outbox:
     purpose = "s1" if state.group_key == "s1" else "digest"
     key = f"{purpose}-t{target.id}-{state.group_key}-{state.seq}"
     message = digest_message(digest, key=key, max_bytes=max_bytes_of(target.kind))
@@ -115,8 +112,7 @@ def _outbox(session: AsyncSession, state: DigestState, target: Target, digest: D
                  body=message.body, link=message.link, idempotency_key=key, urgent=message.urgent,
                  payload={"template_params": message.template_params}, next_attempt_at=utcnow(),
                  warning_ids=sorted(digest.new_ids) if digest.new_ids else [i.warning_id for i in digest.items][:200])
-    session.add(row)
-    session.add(state)
+    await keep_composed(session, row=row, state=state)
     return row
 
 

@@ -14,39 +14,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from bot.digest import Reminder, reminder_message
 from models.core.calendar import load_calendar
 from models.core.db import local_today, transaction, utcnow
 from models.core.runtime import Runtime
-from models.core.tables import ConfigEntry
 from models.core.workdays import WorkCalendar
+from models.notify.audience import Placed, targets_of
+from models.notify.escalation import Candidate, Climb, candidates, chain_config, record_climbs, unit_paths
+from models.notify.outbox import has_key, queue
 from models.notify.tables import Outbox
-from models.staffing.tables import UNIT
-from models.warnings.tables import WARNING as W
-from models.warnings.tables import WARNING_EVENT as EVENT
-from tasks.notify.audience import targets_of
 from tasks.notify.compose import max_bytes_of
-from tasks.notify.items import LISTED, to_item
+from tasks.notify.items import to_item
 
-CONFIG_KEY = "escalation.chain"
-DEFAULT_CHAIN: dict[str, Any] = {
-    "ack_workdays": 2,
-    "default": [{"after": 1, "to": "unit", "label": "单位负责人"}, {"after": 3, "to": "parent", "label": "主管部门"},
-                {"after": 5, "to": "office", "label": "编办"}],
-    "by_unit": {},
-}
+Raised = list[tuple[Candidate, dict[str, Any]]]
 
 
-async def chain_config(session: AsyncSession) -> dict[str, Any]:
-    entry = await session.get(ConfigEntry, CONFIG_KEY)
-    return {**DEFAULT_CHAIN, **(entry.value or {})} if entry else DEFAULT_CHAIN
-
-
-def level_of(row: Any, steps: list[dict[str, Any]], ack_days: int, today: date, calendar: WorkCalendar) -> int:
+def level_of(row: Candidate, steps: list[dict[str, Any]], ack_days: int, today: date, calendar: WorkCalendar) -> int:
     """How many steps of the chain a warning has reached today."""
     overdue = calendar.workdays_between(row.due_date, today)[0] if row.due_date and row.due_date < today else 0
     level = sum(1 for step in steps if overdue >= step["after"])
@@ -70,26 +55,17 @@ async def escalate(rt: Runtime, today: date | None = None, now: datetime | None 
         return [row.id for row in created if row.id is not None]
 
 
-async def _candidates(session: AsyncSession) -> list[Any]:
-    query = (select(W.c.id, W.c.severity, W.c.rule_code, W.c.evidence, W.c.due_date, W.c.unit_id, W.c.status,
-                    W.c.detected_on, W.c.escalation_level, UNIT.c.name.label("unit_name"),
-                    UNIT.c.path, UNIT.c.parent_id)
-             .join(UNIT, UNIT.c.id == W.c.unit_id).where(W.c.status.in_(LISTED)))
-    return list((await session.execute(query)).all())
-
-
 async def _chain_roots(session: AsyncSession, config: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
     codes = list(config.get("by_unit", {}))
-    rows = await session.execute(select(UNIT.c.code, UNIT.c.path).where(UNIT.c.code.in_(codes)))
-    roots = [(path, config["by_unit"][code]) for code, path in rows]
+    roots = [(path, config["by_unit"][code]) for code, path in await unit_paths(session, codes=codes)]
     return sorted(roots, key=lambda r: -len(r[0]))
 
 
 async def _raised(session: AsyncSession, config: dict[str, Any], today: date,
-                  calendar: WorkCalendar) -> list[tuple[Any, dict[str, Any]]]:
+                  calendar: WorkCalendar) -> Raised:
     roots = await _chain_roots(session, config)
     raised = []
-    for row in await _candidates(session):
+    for row in await candidates(session):
         steps = next((chain for path, chain in roots if row.path.startswith(path)), config["default"])
         level = level_of(row, steps, config.get("ack_workdays", 2), today, calendar)
         if level > row.escalation_level:
@@ -98,44 +74,36 @@ async def _raised(session: AsyncSession, config: dict[str, Any], today: date,
     return raised
 
 
-async def _record(session: AsyncSession, raised: list[tuple[Any, dict[str, Any]]]) -> None:
-    now = utcnow()
-    for row, step in raised:
-        await session.execute(update(W).where(W.c.id == row.id).values(escalation_level=step["level"]))
-    if raised:
-        await session.execute(insert(EVENT), [
-            {"warning_id": row.id, "at": now, "kind": "escalated", "actor": "system",
-             "note": f"升级至{step['label']}", "detail": {"level": step["level"], "to": step["to"]}}
-            for row, step in raised])
+async def _record(session: AsyncSession, raised: Raised) -> None:
+    climbs = [Climb(row.id, step["level"], step["label"], step["to"]) for row, step in raised]
+    await record_climbs(session, climbs=climbs, at=utcnow())
 
 
-async def _notify(session: AsyncSession, rt: Runtime, raised: list[tuple[Any, dict[str, Any]]], today: date,
-                  now: datetime) -> list[Outbox]:
-    targets = await targets_of(session, "escalation")
+async def _notify(session: AsyncSession, rt: Runtime, raised: Raised, today: date, now: datetime) -> list[Outbox]:
+    targets = await targets_of(session, purpose="escalation")
     groups: dict[int, dict[str, Any]] = {}
     for row, step in raised:
         for target in _audience(targets, row, step["to"]):
-            entry = groups.setdefault(target["id"], {"target": target, "items": []})
+            entry = groups.setdefault(target.id, {"target": target, "items": []})
             entry["items"].append(to_item(row, today))
     created = []
     for target_id, entry in groups.items():
         ids = sorted(i.warning_id for i in entry["items"])
         key = f"esc-t{target_id}-{today:%Y%m%d}-{abs(hash(tuple(ids))) % 10**8}"
-        if await session.scalar(select(col(Outbox.id)).where(col(Outbox.idempotency_key) == key)) is None:
-            created.append(_outbox(rt, entry, key, now))
-            session.add(created[-1])
+        if not await has_key(session, key=key):
+            created.append(await queue(session, row=_outbox(rt, entry, key, now)))
     return created
 
 
-def _audience(targets: list[dict[str, Any]], row: Any, to: str) -> list[dict[str, Any]]:
+def _audience(targets: list[Placed], row: Candidate, to: str) -> list[Placed]:
     """The targets a step reaches: bound to the unit, to its parent, or the nearest covering office."""
     if to == "unit":
-        return [t for t in targets if t["unit_id"] == row.unit_id and not t["subtree"]]
+        return [t for t in targets if t.unit_id == row.unit_id and not t.subtree]
     if to == "parent":
-        return [t for t in targets if row.parent_id is not None and t["unit_id"] == row.parent_id]
-    offices = [t for t in targets if t["subtree"] and row.path.startswith(t["target_path"] or "/")]
-    deepest = max((t["target_depth"] or 0 for t in offices), default=None)
-    return [t for t in offices if (t["target_depth"] or 0) == deepest]
+        return [t for t in targets if row.parent_id is not None and t.unit_id == row.parent_id]
+    offices = [t for t in targets if t.subtree and row.path.startswith(t.target_path or "/")]
+    deepest = max((t.target_depth or 0 for t in offices), default=None)
+    return [t for t in offices if (t.target_depth or 0) == deepest]
 
 
 def _outbox(rt: Runtime, entry: dict[str, Any], key: str, now: datetime) -> Outbox:
@@ -143,8 +111,8 @@ def _outbox(rt: Runtime, entry: dict[str, Any], key: str, now: datetime) -> Outb
     units = {i.unit_name for i in items}
     label = next(iter(units)) if len(units) == 1 else f"{len(units)}个单位"
     reminder = Reminder(label, "escalated", items, f"{rt.settings.public_url}/warnings?overdue=1&via=chat")
-    message = reminder_message(reminder, key=key, max_bytes=max_bytes_of(target["kind"]))
-    return Outbox(target_id=target["id"], purpose="escalation", title=message.title, body=message.body,
+    message = reminder_message(reminder, key=key, max_bytes=max_bytes_of(target.kind))
+    return Outbox(target_id=target.id, purpose="escalation", title=message.title, body=message.body,
                   link=message.link, idempotency_key=key, urgent=True,
                   payload={"template_params": message.template_params}, next_attempt_at=now,
                   warning_ids=[i.warning_id for i in items])

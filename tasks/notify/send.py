@@ -13,16 +13,13 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
-
 from bot import registry
 from bot.base import ChannelError, Message, Receipt
 from bot.http import ApiClient
 from models.core.db import local_today, transaction, utcnow
 from models.core.runtime import Runtime
-from models.notify.tables import Delivery, Outbox, Target
+from models.notify import outbox
+from models.notify.tables import Outbox, Target
 from models.notify.targets import decrypt_config
 from tasks.notify import limits
 from tasks.notify.record import SendResult, record_failure, record_success, record_suppressed
@@ -30,20 +27,12 @@ from tasks.notify.record import SendResult, record_failure, record_success, reco
 logger = logging.getLogger(__name__)
 
 
-async def claim(session: AsyncSession, outbox_id: int, worker: str, now: datetime) -> bool:
-    stmt = update(Outbox).where(col(Outbox.id) == outbox_id, col(Outbox.status) == "pending",
-                                col(Outbox.next_attempt_at) <= now).values(
-        status="sending", claimed_at=now, claimed_by=worker, attempts=col(Outbox.attempts) + 1)
-    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
-
-
 async def send_one(rt: Runtime, redis: Any, http: ApiClient, outbox_id: int, worker: str) -> SendResult:
     now = utcnow()
     async with transaction(rt.sessions) as session:
-        if not await claim(session, outbox_id, worker, now):
+        if not await outbox.claim(session, outbox_id=outbox_id, worker=worker, now=now):
             return SendResult("skipped")
-        row = await session.get(Outbox, outbox_id)
-        target = await session.get(Target, row.target_id) if row else None
+        row, target = await outbox.claimed(session, outbox_id=outbox_id)
     assert row is not None and target is not None
     gated = await _gate(rt, redis, row, target, now)
     if gated is not None:
@@ -89,12 +78,8 @@ async def recent_sends(rt: Runtime, target: Target, now: datetime, *, exclude: i
     """Epoch times this target's robot was called in the last window (deliveries and other live claims)."""
     since = now - timedelta(seconds=limits.WINDOW_MARGIN)
     async with rt.sessions() as session:
-        attempts = await session.scalars(select(col(Delivery.at)).where(
-            col(Delivery.target_id) == target.id, col(Delivery.at) > since, col(Delivery.status) != "suppressed"))
-        claims = await session.scalars(select(col(Outbox.claimed_at)).where(
-            col(Outbox.target_id) == target.id, col(Outbox.status) == "sending", col(Outbox.claimed_at) > since,
-            col(Outbox.id) != exclude))
-        return [at.timestamp() for at in [*attempts.all(), *claims.all()] if at is not None]
+        calls = await outbox.recent_calls(session, target=target, since=since, exclude=exclude)
+        return [at.timestamp() for at in calls]
 
 
 def message_of(row: Outbox) -> Message:
@@ -109,12 +94,11 @@ def _ms(started: float) -> int:
 
 async def _release(rt: Runtime, outbox_id: int, *, status: str, error: str | None = None) -> None:
     async with transaction(rt.sessions) as session:
-        await session.execute(update(Outbox).where(col(Outbox.id) == outbox_id).values(status=status, error=error))
+        await outbox.release(session, outbox_id=outbox_id, status=status, error=error)
 
 
 async def _defer(rt: Runtime, outbox_id: int, when: datetime) -> SendResult:
     """Back to pending without counting an attempt: the platform was not called."""
     async with transaction(rt.sessions) as session:
-        await session.execute(update(Outbox).where(col(Outbox.id) == outbox_id).values(
-            status="pending", next_attempt_at=when, attempts=col(Outbox.attempts) - 1, claimed_at=None))
+        await outbox.defer(session, outbox_id=outbox_id, until=when)
     return SendResult("deferred", when)

@@ -10,12 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlmodel import col
-
 from models.core.db import transaction, utcnow
 from models.core.runtime import Runtime
-from models.notify.tables import Outbox
+from models.notify import outbox
 from tasks.notify.compose import compose_due
 
 CLAIM_TIMEOUT = timedelta(seconds=120)
@@ -32,17 +29,12 @@ class SweepOutcome:
 async def recover_stale(rt: Runtime, now: datetime) -> int:
     """Rows a dead worker claimed go back to pending (their send is retried with the same key)."""
     async with transaction(rt.sessions) as session:
-        stmt = update(Outbox).where(col(Outbox.status) == "sending", col(Outbox.claimed_at) < now - CLAIM_TIMEOUT) \
-            .values(status="pending", claimed_at=None, next_attempt_at=now)
-        return (await session.execute(stmt)).rowcount  # type: ignore[attr-defined,no-any-return]
+        return await outbox.recover_stale(session, claimed_before=now - CLAIM_TIMEOUT, now=now)
 
 
 async def due_rows(rt: Runtime, now: datetime) -> list[tuple[int, datetime]]:
     async with rt.sessions() as session:
-        query = (select(col(Outbox.id), col(Outbox.next_attempt_at)).where(
-            col(Outbox.status) == "pending", col(Outbox.next_attempt_at) <= now)
-            .order_by(col(Outbox.urgent).desc(), col(Outbox.id)).limit(ENQUEUE_LIMIT))
-        return [(oid, at) for oid, at in await session.execute(query) if oid is not None]
+        return await outbox.due_rows(session, now=now, limit=ENQUEUE_LIMIT)
 
 
 def job_id(outbox_id: int, at: datetime) -> str:

@@ -17,17 +17,18 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.core import audit
 from models.core.crypto import FieldCipher
 from models.core.db import transaction, utcnow
 from models.core.runtime import Runtime
+from models.staffing.batches import open_batch
 from models.staffing.person_writer import PersonWriter, WriteContext
 from models.staffing.records import PersonRecord, UnitRecord
-from models.staffing.tables import ImportBatch, Unit
+from models.staffing.tables import ImportBatch
 from models.staffing.unit_writer import unit_code_map, write_units
+from models.staffing.units import count_units
 from tasks.importing.columns import PERSON_COLUMNS, UNIT_COLUMNS, Column, read_back
 from tasks.importing.export import TableWriter
 from tasks.importing.progress import Progress
@@ -143,9 +144,7 @@ async def seed_database(rt: Runtime, options: SeedOptions, progress: Progress | 
     started = time.perf_counter()
     async with transaction(rt.sessions) as session:
         await ensure_empty(session)
-        batch = ImportBatch(kind="seed", source_name=source, actor="seed", mode="all")
-        session.add(batch)
-        await session.flush()
+        batch = await open_batch(session, kind="seed", source_name=source, actor="seed", mode="all")
         assert batch.id is not None
         result = await generate(options, DbSink(session, rt.cipher, batch.id), progress)
         _finish_batch(batch, result)
@@ -159,7 +158,7 @@ async def seed_database(rt: Runtime, options: SeedOptions, progress: Progress | 
 
 
 async def ensure_empty(session: AsyncSession) -> None:
-    units = (await session.execute(select(func.count()).select_from(Unit))).scalar_one()
+    units = await count_units(session)
     if units:
         raise SeedRefused(f"数据库中已有 {units} 个机构：种子数据只能写入空数据库，请换用新库或先清空")
 

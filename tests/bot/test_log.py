@@ -46,3 +46,16 @@ async def test_the_test_message_renders(bot_settings: Settings, make_channel: Ma
     text = path.read_text(encoding="utf-8")
     assert "# BZOps 测试消息" in text and "- 发送时间：2025-03-03 09:30" in text
     assert message.idempotency_key == "test-20250303093000"
+
+
+async def test_times_are_written_in_the_offices_zone(bot_settings: Settings, make_channel: MakeChannel) -> None:
+    from datetime import UTC, timedelta
+    from zoneinfo import ZoneInfo
+
+    before = datetime.now(UTC)
+    await make_channel("log").send(Message(title="t", body="b", idempotency_key="tz"))
+    [path] = (bot_settings.var_dir / "outbox").iterdir()
+    stamp = re.search(r"生成时间：(\S+ \S+)（北京时间）", path.read_text(encoding="utf-8")).group(1)
+    written = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S").replace(tzinfo=ZoneInfo(bot_settings.tz))
+    assert abs(written - before) < timedelta(minutes=1)
+    assert path.name.startswith(before.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%dT%H"))

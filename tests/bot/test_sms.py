@@ -89,3 +89,29 @@ async def test_delivery_receipts_carry_the_biz_id(fakes: FakePlatforms, make_cha
         ("13812345678", receipt.message_id, "remind-1", True), ("13900001111", receipt.message_id, "remind-1", True)]
     assert set(report[0]) == {"phone_number", "send_time", "report_time", "success", "err_code", "err_msg",
                               "sms_size", "biz_id", "out_id"}
+
+
+@pytest.mark.parametrize(("code", "message", "expected"), [
+    ("InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.", "permanent"),
+    ("Forbidden.RAM", "User not authorized to operate on the specified resource.", "permanent"),
+    ("MissingSignName", "SignName is mandatory for this action.", "permanent"),
+    ("InvalidAccessKeyId.Inactive", "Specified access key is disabled.", "permanent"),
+    ("isv.SMS_TEMPLATE_ILLEGAL", "模板不合法", "permanent"),
+    ("isp.SYSTEM_ERROR", "系统错误", "transient"),
+    ("SignatureNonceUsed", "Specified signature nonce was used already.", "transient"),
+    ("ServiceUnavailable", "The request has failed due to a temporary failure of the server.", "transient"),
+    ("SomethingNew", "未知错误", "transient"),
+    ("Throttling.User", "Request was denied due to user flow control.", "target 60"),
+    ("isv.BUSINESS_LIMIT_CONTROL", "触发分钟级流控Permits:1", "recipient 60"),
+    ("isv.BUSINESS_LIMIT_CONTROL", "触发小时级流控Permits:5", "recipient 3600"),
+    ("isv.DAY_LIMIT_CONTROL", "触发日发送限额", "recipient 86400"),
+])
+def test_each_error_code_is_classified(code: str, message: str, expected: str) -> None:
+    from bot.channels.sms import check_reply
+
+    with pytest.raises(ChannelError) as failed:
+        check_reply({"Code": code, "Message": message}, label="短信")
+    error = failed.value
+    got = ("permanent" if error.permanent else f"{error.hold} {error.retry_after:.0f}" if error.rate_limited
+           else "transient")
+    assert got == expected and error.code == code

@@ -101,3 +101,20 @@ async def test_it_sends_a_group_message(fakes: FakePlatforms, make_channel: Make
         "chatType": "2", "chatId": "chat-9", "senderId": "acc0", "tenantId": "T100"}
     assert sent.msg == {"msgtype": "markdown", "markdown": {
         "title": "红黑榜发布", "text": "#### 红黑榜发布\n\n本月红榜 10 家\n\n[查看详情](http://portal.test/l)"}}
+
+
+def test_parameters_are_signed_as_the_sdk_joins_them() -> None:
+    from bot.channels.zzd_api import canonical_params, sendable, string_to_sign
+
+    params = sendable({"a": "1", "a-b": "2", "tenantId": "T1", "organizationCodes": "", "senderId": None})
+    assert params == {"a": "1", "a-b": "2", "tenantId": "T1"}, "blank values are neither sent nor signed"
+    assert canonical_params(params) == "a-b=2&a=1&tenantId=T1", "pairs sorted as whole strings"
+    assert string_to_sign("POST", "ts", "n", "/p", {}) == "POST\nts\nn\n/p"
+
+
+async def test_a_notification_to_receivers_only_leaves_organisations_out(fakes: FakePlatforms,
+                                                                         make_channel: MakeChannel) -> None:
+    channel = make_channel("zzd_work", **APP, receiver_ids=["acc1"])
+    await channel.send(Message(title="t", body="b", idempotency_key="n-9"))
+    [sent] = fakes.zzd.notifications
+    assert "organizationCodes" not in sent.params and fakes.zzd.signature_failures == 0

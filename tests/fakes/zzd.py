@@ -139,7 +139,7 @@ class FakeZzd:
 def _signature(secret: str, method: str, stamp: str, nonce: str, path: str, params: Mapping[str, str]) -> str:
     text = f"{method}\n{stamp}\n{nonce}\n{path}"
     if params:
-        text += "\n" + "&".join(f"{key}={params[key]}" for key in sorted(params))
+        text += "\n" + "&".join(sorted(f"{key}={value}" for key, value in params.items()))
     return base64.b64encode(hmac.new(secret.encode(), text.encode(), hashlib.sha256).digest()).decode()
 
 

@@ -29,3 +29,10 @@ def test_development_generates_keys_once_and_keeps_them(tmp_path: Path):
 
 def test_it_defaults_to_the_embedded_database():
     assert Settings().database_url == "sqlite+aiosqlite:///./var/bzops.db" and Settings().is_sqlite
+
+
+def test_zzd_defaults_to_the_government_production_host_and_so_does_the_example():
+    production = "https://openplatform-pro.ding.zj.gov.cn"
+    assert Settings().zzd_api_url == production
+    example = (Path(__file__).resolve().parents[2] / "deploy" / "env.example").read_text(encoding="utf-8")
+    assert f"\nBZOPS_ZZD_API_URL={production}\n" in example

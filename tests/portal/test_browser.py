@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,16 @@ async def page(aiohttp_server, settings, redis, rt, world):
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         context = await browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
                                             base_url=str(server.make_url("/")))
-        yield await context.new_page()
+        page = await context.new_page()
+        blocked: list[str] = []
+
+        def watch(message: Any) -> None:
+            if "Content Security Policy" in message.text:
+                blocked.append(message.text)
+
+        page.on("console", watch)
+        yield page
+        assert blocked == [], "nothing the portal ships may be blocked by its own CSP"
         await browser.close()
 
 
@@ -41,6 +51,8 @@ async def shoot(page, name: str, tmp_path: Path) -> None:
 
 
 async def test_it_works_on_a_phone(page, world, rt, tmp_path):
+    from playwright.async_api import expect
+
     await add_persons(rt, person_record("C1-A", seq=101), person_record("C1-A", seq=103, leader_kind="unit_chief"))
     await page.goto("/")
     assert "/login" in page.url and await no_sideways_scroll(page)
@@ -52,7 +64,7 @@ async def test_it_works_on_a_phone(page, world, rt, tmp_path):
     assert await page.locator(".list li").count() == 4 and await no_sideways_scroll(page)
     await shoot(page, "home", tmp_path)
     await page.fill("input[name=q]", "财政")
-    await page.wait_for_function("document.querySelectorAll('.list li').length === 1")
+    await expect(page.locator(".list li")).to_have_count(1)  # HTMX swapped the list, under the CSP
     await page.click("text=甲县财政局")
     await page.wait_for_selector("text=编制核定与实有")
     assert await no_sideways_scroll(page)

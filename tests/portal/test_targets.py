@@ -15,9 +15,9 @@ from bot.http import ApiClient
 from models.core.db import transaction
 from models.core.runtime import Runtime
 from models.core.tables import AuditLog
+from models.notify.marks import scan_and_mark
 from models.notify.tables import Delivery, Outbox, Target
 from models.notify.targets import TargetSpec, create_target, decrypt_config
-from models.warnings.scan import run_scan
 from models.warnings.tables import Warning, WarningEvent
 from portal.app import create_app
 from tasks.notify.send import send_one
@@ -216,10 +216,12 @@ async def test_disable_and_enable_with_a_reason(as_user, rt):
     assert actions == ["target.create", "target.disable", "target.enable"]
 
 
-async def test_posts_without_the_csrf_token_are_refused(as_user):
+async def test_posts_without_the_csrf_token_are_refused(as_user, rt):
     client = await as_user("admin")
     response = await client.post("/admin/targets/new", data=form(kind="log"), allow_redirects=False)
-    assert response.status == 403
+    assert response.status == 303 and "expired=1" in response.headers["Location"]
+    async with rt.sessions() as session:
+        assert (await session.scalars(select(Target))).all() == [], "the refused form created nothing"
 
 
 async def test_a_log_target_is_written_by_the_real_send_path(as_user, rt, redis, settings):
@@ -241,7 +243,7 @@ async def notified(rt, world, redis):
     """C1-A over quota (the steward's unit); a digest carrying the warning sent to a log target."""
     await add_persons(rt, *(person_record("C1-A", seq=101 + 2 * i) for i in range(6)))
     async with transaction(rt.sessions) as session:
-        await run_scan(session, as_of=date(2026, 11, 23), full=True)
+        await scan_and_mark(session, as_of=date(2026, 11, 23), full=True)
         warning_id = (await session.scalars(select(col(Warning.id)).where(Warning.rule_code == "C1_OVER_QUOTA"))).one()
         target = await create_target(session, rt.cipher, TargetSpec("财政局日志", "log", {}, unit_code="C1-A"),
                                      actor="test")

@@ -13,8 +13,8 @@ from sqlalchemy import func, select, update
 from bot.http import ApiClient
 from models.core.db import transaction, utcnow
 from models.core.workdays import WorkCalendar
+from models.notify.marks import scan_and_mark
 from models.notify.tables import Delivery, DigestState, Outbox, Target
-from models.warnings.scan import run_scan
 from models.warnings.tables import WarningEvent
 from tasks.notify.send import send_one
 from tasks.notify.sweep import sweep
@@ -43,7 +43,7 @@ def at(hour: int, minute: int = 0, day: date = WORKDAY) -> datetime:
 
 async def scan(nrt, as_of: date = DAY) -> None:
     async with transaction(nrt.sessions) as session:
-        await run_scan(session, as_of=as_of, full=True, now=utcnow())
+        await scan_and_mark(session, as_of=as_of, full=True, now=utcnow())
 
 
 async def outbox_rows(nrt) -> list[Outbox]:
@@ -91,7 +91,7 @@ async def test_it_sends_again_only_when_the_set_changes_and_says_what_changed(nr
     assert (await sweep(nrt, redis, at(12, 10))).composed == 1
     await run_worker()
     second = fakes.dingtalk.delivered[-1].text
-    assert "新增1条" in second and "已解决1条" in second and "赵*" in second and "赵六" not in second
+    assert "新增1条" in second and "已解决1条" in second and "赵＊" in second and "赵六" not in second
 
 
 async def test_it_holds_routine_digests_in_quiet_hours_and_lets_severe_ones_through(nrt, redis, add_target):

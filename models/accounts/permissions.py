@@ -1,0 +1,64 @@
+"""The one permission table: which role may do what.
+
+Every check in the product asks :func:`can` (or :func:`require`): portal views, warning actions,
+the CLI, and later action links, robot commands and approval steps. Object scope is the second
+half of every check and is not repeated here: an action on a unit, person or warning applies only
+to objects inside the account's scope (``models.accounts.scope``), which the scoped queries
+enforce (an object outside the scope answers 404, never 403). Admins and auditors see every unit.
+
+Adding an action: one member of :class:`Action`, one line per role that may take it, and the
+route-walk test (``tests/portal/test_access.py``) names the expected answer for each persona.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from models.core.enums import Role
+
+
+class Action(StrEnum):
+    VIEW_DATA = "data.view"                  # home, units, persons, warnings inside the scope
+    ACKNOWLEDGE_WARNING = "warning.acknowledge"
+    SNOOZE_WARNING = "warning.snooze"
+    DISPUTE_WARNING = "warning.dispute"      # 情况说明 from the unit
+    DECIDE_WARNING = "warning.decide"        # accept or reject a 情况说明
+    VIEW_RULES = "rules.view"
+    EDIT_RULES = "rules.edit"
+    VIEW_TARGETS = "targets.view"            # notification targets and their delivery history
+    EDIT_TARGETS = "targets.edit"            # add, edit, test, disable, enable
+    OWN_SETTINGS = "me.settings"             # one's own notification settings
+
+
+_EVERYONE = frozenset({Action.VIEW_DATA, Action.OWN_SETTINGS})
+_DECIDERS = frozenset({Action.ACKNOWLEDGE_WARNING, Action.SNOOZE_WARNING, Action.DECIDE_WARNING, Action.VIEW_RULES})
+
+GRANTS: dict[Role, frozenset[Action]] = {
+    Role.STEWARD: _EVERYONE | {Action.ACKNOWLEDGE_WARNING, Action.DISPUTE_WARNING},
+    Role.OFFICER: _EVERYONE | _DECIDERS,
+    Role.LEADER: _EVERYONE | _DECIDERS,
+    Role.ORG: _EVERYONE,
+    Role.HR: _EVERYONE,
+    Role.FINANCE: _EVERYONE,
+    Role.AUDITOR: _EVERYONE | {Action.VIEW_RULES, Action.VIEW_TARGETS},
+    Role.ADMIN: frozenset(Action),
+}
+
+DENIED = "您的角色不能执行此操作"
+
+
+class PermissionDenied(PermissionError):
+    """The role may not take the action; ``str()`` is the Chinese message shown to the user."""
+
+
+def can(role: str, action: Action) -> bool:
+    """True when ``role`` may take ``action``; unknown roles may do nothing."""
+    try:
+        return action in GRANTS[Role(role)]
+    except ValueError:
+        return False
+
+
+def require(role: str, action: Action) -> None:
+    if not can(role, action):
+        raise PermissionDenied(DENIED)

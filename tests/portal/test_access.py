@@ -1,0 +1,108 @@
+"""Every registered route, for every persona: the answer the permission table and the scope give.
+
+The expectations are written out by hand, one row per route, so a change to the permission table
+or a new route without a row fails here until someone decides who may reach it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from models.accounts.store import ScopeSpec
+from models.core.db import transaction
+from models.notify.targets import TargetSpec, create_target
+from models.staffing.tables import Person
+from models.warnings.config import change_rule
+from models.warnings.scan import run_scan
+from models.warnings.tables import Warning
+from portal.app import create_app
+from tests.factories import add_account, add_persons, person_record
+from tests.portal.conftest import csrf_token, login
+
+PERSONAS = ("steward", "officer", "leader", "org", "auditor", "admin", "outsider", "anonymous")
+OK, DENIED, LOGIN, HIDDEN = "ok", "403", "login", "404"
+EVERYONE = dict.fromkeys(PERSONAS[:-1], OK) | {"outsider": HIDDEN, "anonymous": LOGIN}
+DECIDERS = {"steward": DENIED, "officer": OK, "leader": OK, "org": DENIED, "auditor": DENIED, "admin": OK,
+            "outsider": DENIED, "anonymous": LOGIN}
+ADMIN_ONLY = dict.fromkeys(PERSONAS[:-1], DENIED) | {"admin": OK, "anonymous": LOGIN}
+ADMIN_AUDITOR = ADMIN_ONLY | {"auditor": OK}
+OPEN = dict.fromkeys(PERSONAS, OK)
+
+# route name -> (method, path, persona -> expected answer). {warning} is the steward's unit's warning.
+EXPECTED: dict[str, tuple[str, str, dict[str, str]]] = {
+    "home": ("GET", "/", dict.fromkeys(PERSONAS[:-1], OK) | {"anonymous": LOGIN}),
+    "unit": ("GET", "/units/{unit}", EVERYONE),
+    "person": ("GET", "/persons/{person}", EVERYONE),
+    "warnings": ("GET", "/warnings", dict.fromkeys(PERSONAS[:-1], OK) | {"anonymous": LOGIN}),
+    "warning": ("GET", "/warnings/{warning}", EVERYONE),
+    "warning_act": ("POST", "/warnings/{warning}/acknowledge", EVERYONE),
+    "warning_file": ("GET", "/warnings/{warning}/files/none.pdf", EVERYONE | {
+        p: HIDDEN for p in PERSONAS[:-2]}),  # the warning is visible, the file does not exist
+    "rules": ("GET", "/admin/rules", DECIDERS | {"auditor": OK}),
+    "rule_update": ("POST", "/admin/rules/A1_ID_INVALID", ADMIN_ONLY),
+    "targets": ("GET", "/admin/targets", ADMIN_AUDITOR),
+    "target_new": ("GET", "/admin/targets/new", ADMIN_ONLY),
+    "target_create": ("POST", "/admin/targets/new", ADMIN_ONLY),
+    "target": ("GET", "/admin/targets/{target}", ADMIN_AUDITOR),
+    "target_edit": ("GET", "/admin/targets/{target}/edit", ADMIN_ONLY),
+    "target_update": ("POST", "/admin/targets/{target}/edit", ADMIN_ONLY),
+    "target_test": ("POST", "/admin/targets/{target}/test", ADMIN_ONLY),
+    "target_disable": ("POST", "/admin/targets/{target}/disable", ADMIN_ONLY),
+    "target_enable": ("POST", "/admin/targets/{target}/enable", ADMIN_ONLY),
+    "my_notifications": ("GET", "/me/notifications", dict.fromkeys(PERSONAS[:-1], OK) | {"anonymous": LOGIN}),
+    "my_notifications_save": ("POST", "/me/notifications", dict.fromkeys(PERSONAS[:-1], OK) | {"anonymous": LOGIN}),
+    "login": ("GET", "/login", OPEN),
+    "login_submit": ("POST", "/login", OPEN),
+    "logout": ("POST", "/logout", OPEN),
+    "healthz": ("GET", "/healthz", OPEN),
+}
+MACHINE_ROUTES = {"static", "sms_receipts"}  # no session: static files, and a callback that checks its own token
+
+
+def classify(status: int, location: str) -> str:
+    if status in (302, 303) and location.startswith("/login"):
+        return LOGIN
+    return {403: DENIED, 404: HIDDEN}.get(status, OK)
+
+
+@pytest.fixture
+async def objects(rt, world) -> dict[str, int]:
+    await add_account(rt, "leader", "leader", [ScopeSpec("C1", True)])
+    await add_account(rt, "org", "org", [ScopeSpec("C1", True)])
+    await add_account(rt, "auditor", "auditor", [])
+    await add_persons(rt, *(person_record("C1-A", seq=101 + 2 * i) for i in range(6)))
+    async with transaction(rt.sessions) as session:
+        await change_rule(session, code="C3_VACANCY", actor="test", enabled=False)
+        await run_scan(session, as_of=date(2026, 11, 23), full=True)
+        target = await create_target(session, rt.cipher, TargetSpec("测试群", "log", {}, ("digest",), "C1", True),
+                                     actor="test")
+    async with rt.sessions() as session:
+        warning = (await session.scalars(select(Warning).where(Warning.rule_code == "C1_OVER_QUOTA"))).one()
+        person = (await session.scalars(select(Person).where(Person.unit_id == world.units["C1-A"]))).first()
+    return {"unit": world.units["C1-A"], "person": person.id, "warning": warning.id, "target": target.id}
+
+
+def test_every_route_has_an_expectation(settings):
+    names = {route.name for route in create_app(settings).router.routes() if route.name}
+    assert names - MACHINE_ROUTES == set(EXPECTED), "a new route needs a row in EXPECTED"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+async def test_each_persona_gets_the_expected_answer_on_every_route(aiohttp_client, settings, redis, objects, persona):
+    client: TestClient = await aiohttp_client(create_app(settings))
+    if persona != "anonymous":
+        assert (await login(client, persona)).status == 303
+    answers = {}
+    for name, (method, path, expected) in EXPECTED.items():
+        if name in ("logout", "login_submit"):
+            continue  # ending or starting a session would change the persona for the routes after it
+        url = path.format(**objects)
+        data = {"_csrf": await csrf_token(client)} if method == "POST" else None
+        response = await client.request(method, url, data=data, allow_redirects=False)
+        answers[name] = (classify(response.status, response.headers.get("Location", "")), expected[persona])
+    wrong = {name: got for name, got in answers.items() if got[0] != got[1]}
+    assert not wrong, f"{persona}: (got, expected) {wrong}"
