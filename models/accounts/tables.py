@@ -26,9 +26,34 @@ class Account(SQLModel, table=True):
     locked: bool = False
     lock_reason: str | None = Field(default=None, max_length=200)
     failed_logins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)  # after wrong passwords, for a while
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = _created()
     updated_at: datetime = _created()
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Wrong-password counters with growing delays, per account (``account:<login>``) and per
+    address (``ip:<addr>``); unknown login names are counted like real ones."""
+
+    __tablename__ = "login_throttle"
+    key: str = Field(primary_key=True, max_length=120)
+    failures: int = 0
+    last_failure_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class WebSession(SQLModel, table=True):
+    """A portal session, so logging out ends it on the server and idle sessions expire.
+    ``id`` is the SHA-256 of the random token in the cookie: a database dump cannot log anyone in."""
+
+    __tablename__ = "web_session"
+    id: str = Field(primary_key=True, max_length=64)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    created_at: datetime = _created()
+    last_seen_at: datetime = _created()
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ip: str | None = Field(default=None, max_length=45)
 
 
 class AccountScope(SQLModel, table=True):
@@ -43,3 +68,5 @@ class AccountScope(SQLModel, table=True):
 # Typed table objects for Core (set-based) queries: the one place that unwraps SQLModel classes.
 ACCOUNT = table_of(Account)
 ACCOUNT_SCOPE = table_of(AccountScope)
+LOGIN_THROTTLE = table_of(LoginThrottle)
+WEB_SESSION = table_of(WebSession)

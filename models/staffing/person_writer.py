@@ -69,10 +69,16 @@ def person_row(record: PersonRecord, ctx: WriteContext, now: datetime) -> dict[s
     plain.update(
         id_hash=ctx.cipher.lookup_hash(ident.number), id_enc=ctx.cipher.encrypt(ident.number),
         id_masked=mask_id(ident.number), id_status=ident.status, id_birth=ident.birth,
-        id_sex=ident.sex, id_area=ident.area, created_batch_id=ctx.batch_id, retire_on=retire_on(record),
+        id_sex=ident.sex, id_area=city_of(ident.area), created_batch_id=ctx.batch_id,
+        retire_on=retire_on(record),
         created_at=now, updated_at=now, version=1, **_mobile_fields(mobile, ctx.cipher),
     )
     return plain
+
+
+def city_of(area: str | None) -> str | None:
+    """Only the city part of the area code is kept in clear: the county would narrow the ID number."""
+    return area[:4] if area else None
 
 
 def retire_on(record: PersonRecord) -> date | None:

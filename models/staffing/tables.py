@@ -80,7 +80,7 @@ class Person(SQLModel, table=True):
     id_status: str = Field(default="ok", max_length=10)
     id_birth: date | None = None
     id_sex: str | None = Field(default=None, max_length=1)
-    id_area: str | None = Field(default=None, max_length=6)
+    id_area: str | None = Field(default=None, max_length=6)  # province + city (4 digits) only
     name: str = Field(max_length=60)
     sex: str | None = Field(default=None, max_length=1)
     birth_date: date | None = None

@@ -35,7 +35,8 @@ async def test_it_imports_good_rows_with_ids_encrypted_and_masked(rt, tmp_path: 
     result = await run_import(rt, write_xlsx(tmp_path / "p.xlsx", PERSON_HEADERS, rows))
     assert result.committed and result.counts.inserted == 3, [p.describe() for p in result.problems]
     stored = await persons(rt)
-    assert [p.id_masked for p in stored] == [f"{i[:4]}{'*' * 10}{i[-4:]}" for i in ids]
+    assert [p.id_masked for p in stored] == [f"{i[:4]}{'*' * 14}" for i in ids]
+    assert {p.id_area for p in stored} == {ids[0][:4]}, "only the city part of the area code in clear"
     assert all(ids[0].encode() not in p.id_enc for p in stored)
     assert rt.cipher.decrypt(stored[1].id_enc) == ids[1] and stored[1].sex == "F"
     assert stored[0].mobile_masked == "139****1111"
