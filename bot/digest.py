@@ -30,6 +30,7 @@ class Item:
     summary: str
     due_date: date | None
     overdue: bool
+    link: str | None = None  # this warning's own page (each chat line opens its warning)
 
     @property
     def masked_who(self) -> str | None:

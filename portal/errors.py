@@ -1,4 +1,8 @@
-"""Error pages in Chinese; unexpected errors are logged once and shown without a traceback."""
+"""Error pages in Chinese; unexpected errors are logged once and shown without a traceback.
+
+A write that SQLite refuses because another connection (a large import) holds the write lock
+longer than ``sqlite_busy_ms`` answers 503 "系统正忙" with ``Retry-After`` instead of a 500.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,14 @@ import logging
 
 from aiohttp import web
 
+from models.core.db import database_busy
 from portal.auth import Handler
 from portal.render import render
 
 logger = logging.getLogger(__name__)
 MESSAGES = {403: "没有权限访问该页面", 404: "页面不存在，或不在您的管辖范围内", 405: "不支持该操作",
-            500: "服务器出错了，请稍后重试"}
+            500: "服务器出错了，请稍后重试", 503: "系统正忙（可能正在导入数据），请稍后重试"}
+RETRY_AFTER_S = 30  # a busy database is usually a large import; asking again sooner only adds load
 
 
 @web.middleware
@@ -22,7 +28,12 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if error.status not in MESSAGES:
             raise  # redirects and the like pass through
         return _page(request, error.status, _custom_text(error))
-    except Exception:
+    except Exception as error:
+        if database_busy(error):  # SQLite: another connection (an import) held the write lock too long
+            logger.warning("database busy on %s %s", request.method, request.path)
+            response = _page(request, 503)
+            response.headers["Retry-After"] = str(RETRY_AFTER_S)
+            return response
         logger.exception("unhandled error on %s %s", request.method, request.path)
         return _page(request, 500)
 

@@ -11,9 +11,12 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from models.accounts.permissions import Action, can
 from models.core.enums import LABELS, EstType, LeaderKind, Level, PersonStatus, Role, Sex, UnitKind, label
 from portal.flash import FLASH_COOKIE
 from portal.keys import ACCOUNT, CSRF, JINJA
+
+SEVERITY_WORDS = {"S1": "严重", "S2": "一般", "S3": "提示"}
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -33,6 +36,8 @@ def make_environment(tz: str = "Asia/Shanghai") -> Environment:
     env.globals.update(label=label, LABELS=LABELS, Role=Role, UnitKind=UnitKind, Level=Level, Sex=Sex, EstType=EstType,
                        PersonStatus=PersonStatus, LeaderKind=LeaderKind)
     env.globals["fmt"] = time_format(tz)  # every page shows times in the office's zone, never UTC
+    env.globals.update(permitted=can, Action=Action)  # menus ask the permission table, like the views
+    env.filters["sev"] = lambda code: SEVERITY_WORDS.get(code, "")  # 严重 / 一般 / 提示, never S1/S2/S3
     env.filters["pct"] = lambda part, whole: f"{100 * part / whole:.0f}%" if whole else "—"
     return env
 

@@ -6,25 +6,54 @@ from pathlib import Path
 
 from aiohttp import web
 
-from portal.views import auth, callbacks, health, me, persons, rules, targets, units, warning_actions, warnings
+from portal.views import (
+    accounts,
+    auth,
+    callbacks,
+    health,
+    holidays,
+    me,
+    persons,
+    rules,
+    targets,
+    units,
+    warning_actions,
+    warnings,
+)
 
 
 def setup_routes(app: web.Application, static: Path) -> None:
     app.router.add_get("/", units.home, name="home")
     app.router.add_get("/units/{unit_id:\\d+}", units.unit_detail, name="unit")
     app.router.add_get("/persons/{person_id:\\d+}", persons.person_detail, name="person")
+    app.router.add_post("/persons/{person_id:\\d+}/reveal", persons.person_reveal, name="person_reveal")
     app.router.add_get("/warnings", warnings.inbox, name="warnings")
     app.router.add_get("/warnings/{warning_id:\\d+}", warnings.detail, name="warning")
     app.router.add_post("/warnings/{warning_id:\\d+}/{action:[a-z]+}", warning_actions.act, name="warning_act")
     app.router.add_get("/warnings/{warning_id:\\d+}/files/{name}", warning_actions.attachment, name="warning_file")
     app.router.add_get("/admin/rules", rules.rule_list, name="rules")
     app.router.add_post("/admin/rules/{code}", rules.rule_update, name="rule_update")
+    _calendar_routes(app)
     _notification_routes(app)
+    _account_routes(app)
     app.router.add_get("/login", auth.login_page, name="login")
     app.router.add_post("/login", auth.login_submit, name="login_submit")
     app.router.add_post("/logout", auth.logout, name="logout")
     app.router.add_get("/healthz", health.healthz, name="healthz")
     app.router.add_static("/static", static, name="static")
+
+
+def _account_routes(app: web.Application) -> None:
+    app.router.add_get("/admin/accounts", accounts.account_list, name="accounts")
+    app.router.add_post("/admin/accounts/{account_id:\\d+}/unlock", accounts.account_unlock, name="account_unlock")
+    app.router.add_post("/admin/accounts/addresses/unblock", accounts.address_unblock, name="address_unblock")
+
+
+def _calendar_routes(app: web.Application) -> None:
+    app.router.add_get("/admin/holidays", holidays.holiday_list, name="holidays")
+    app.router.add_post("/admin/holidays/day", holidays.holiday_day, name="holiday_day")
+    app.router.add_post("/admin/holidays/import", holidays.holiday_import, name="holiday_import")
+    app.router.add_post("/admin/holidays/year", holidays.holiday_year, name="holiday_year")
 
 
 def _notification_routes(app: web.Application) -> None:

@@ -34,10 +34,11 @@ async def create_demo_targets(rt: Runtime) -> None:
         county = next(u for u in await units_by_depth(session) if u.depth == 2)
         stewards = await steward_units(session)
         specs = [TargetSpec(f"{s.name}工作群（演示）", "log", {}, ("digest", "reminder"), s.code) for s in stewards]
-        specs += [TargetSpec(f"{s.name}专员工作通知（演示）", "log", {}, ("s1", "escalation"), s.code,
+        specs += [TargetSpec(f"{s.name}专员工作通知（演示）", "log", {}, ("s1", "escalation", "review"), s.code,
                              account_id=s.account_id) for s in stewards]
-        specs.append(TargetSpec(f"{county.name}编办工作群（演示）", "log", {}, ("digest", "escalation", "admin"),
-                                county.code, subtree=True, group_by="all"))
+        office = ("digest", "escalation", "review", "admin")
+        specs.append(TargetSpec(f"{county.name}编办工作群（演示）", "log", {}, office, county.code, subtree=True,
+                                group_by="all"))
         for spec in specs:
             await create_target(session, rt.cipher, spec, actor="demo")
         await session.flush()

@@ -28,19 +28,27 @@ class Action(StrEnum):
     VIEW_TARGETS = "targets.view"            # notification targets and their delivery history
     EDIT_TARGETS = "targets.edit"            # add, edit, test, disable, enable
     OWN_SETTINGS = "me.settings"             # one's own notification settings
+    VIEW_FULL_ID = "person.reveal_id"        # a person's full ID number or mobile, with a reason, audited
+    VIEW_CALENDAR = "calendar.view"          # the working-day calendar deadlines are counted on
+    EDIT_CALENDAR = "calendar.edit"          # set or restore a day, import a notice, mark a year entered
+    MANAGE_ACCOUNTS = "accounts.manage"      # list accounts with their lock state, unlock them
 
 
 _EVERYONE = frozenset({Action.VIEW_DATA, Action.OWN_SETTINGS})
-_DECIDERS = frozenset({Action.ACKNOWLEDGE_WARNING, Action.SNOOZE_WARNING, Action.DECIDE_WARNING, Action.VIEW_RULES})
+_DECIDERS = frozenset({Action.ACKNOWLEDGE_WARNING, Action.SNOOZE_WARNING, Action.DECIDE_WARNING, Action.VIEW_RULES,
+                       Action.VIEW_CALENDAR})  # who decides on deadlines may see the days they count on
 
+# Full ID numbers: the unit's steward (keeps its records and must check them against documents) and
+# the 编办's officers (verify records); not leaders, other departments or auditors, whose work
+# needs masked data only. Admins hold every action.
 GRANTS: dict[Role, frozenset[Action]] = {
-    Role.STEWARD: _EVERYONE | {Action.ACKNOWLEDGE_WARNING, Action.DISPUTE_WARNING},
-    Role.OFFICER: _EVERYONE | _DECIDERS,
+    Role.STEWARD: _EVERYONE | {Action.ACKNOWLEDGE_WARNING, Action.DISPUTE_WARNING, Action.VIEW_FULL_ID},
+    Role.OFFICER: _EVERYONE | _DECIDERS | {Action.VIEW_FULL_ID},
     Role.LEADER: _EVERYONE | _DECIDERS,
     Role.ORG: _EVERYONE,
     Role.HR: _EVERYONE,
     Role.FINANCE: _EVERYONE,
-    Role.AUDITOR: _EVERYONE | {Action.VIEW_RULES, Action.VIEW_TARGETS},
+    Role.AUDITOR: _EVERYONE | {Action.VIEW_RULES, Action.VIEW_TARGETS, Action.VIEW_CALENDAR},
     Role.ADMIN: frozenset(Action),
 }
 

@@ -1,8 +1,15 @@
-"""Accounts: password hashing (argon2), creation with scope, authentication with lockout."""
+"""Accounts: password hashing (argon2), creation with scope, password reset, admin lock and unlock.
+
+Logging in is :mod:`models.accounts.login`; temporary blocks after wrong passwords are
+:mod:`models.accounts.throttle`; sessions are :mod:`models.accounts.sessions`.
+"""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -10,6 +17,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from models.accounts import sessions, throttle
+from models.accounts.permissions import Action, require
 from models.accounts.tables import Account, AccountScope
 from models.core import audit
 from models.core.db import utcnow
@@ -18,6 +27,9 @@ from models.staffing.tables import Unit
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 8
+# A hash of a random password nobody knows, made with the hasher's current parameters; if these
+# change, :func:`dummy_hash` makes a fresh one so unknown names keep costing what real ones cost.
+DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$Nh1a5+JR8DPBuHAiSOggTA$5KD4HdfJWcr1bdMl1+YLFW9d4KQvRO8E197lItW0IiE"
 
 
 class AccountError(ValueError):
@@ -37,10 +49,20 @@ def hash_password(password: str) -> str:
 
 
 def password_matches(account: Account, password: str) -> bool:
+    return check_hash(account.password_hash, password)
+
+
+def check_hash(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(account.password_hash, password)
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def dummy_hash() -> str:
+    """What unknown login names are checked against: the same cost as a real account's hash."""
+    return _hasher.hash(secrets.token_urlsafe(24)) if _hasher.check_needs_rehash(DUMMY_HASH) else DUMMY_HASH
 
 
 def default_subtree(role: str) -> bool:
@@ -82,54 +104,94 @@ async def set_scopes(session: AsyncSession, *, account_id: int, scopes: list[Sco
         session.add(AccountScope(account_id=account_id, unit_id=ids[spec.unit_code] or 0, subtree=spec.subtree))
 
 
-async def authenticate(session: AsyncSession, *, login: str, password: str, max_failures: int,
-                       ip: str | None = None) -> Account:
-    """The account for these credentials, or AccountError; repeated failures lock the account."""
-    account = await get_account(session, login=login)
-    if account is None:
-        await audit.record(session, actor=login, action="login.fail", object_type="account", ip=ip)
-        raise AccountError("登录名或密码错误")
-    if account.locked:
-        raise AccountError(f"账号已锁定：{account.lock_reason or '请联系管理员'}")
-    if not password_matches(account, password):
-        await _count_failure(session, account, max_failures, ip)
-        raise AccountError("登录名或密码错误")
-    account.failed_logins, account.last_login_at = 0, utcnow()
-    await audit.record(session, actor=login, action="login.ok", object_type="account",
-                       object_id=account.id, ip=ip)
-    return account
-
-
-async def _count_failure(session: AsyncSession, account: Account, max_failures: int, ip: str | None) -> None:
-    account.failed_logins += 1
-    if account.failed_logins >= max_failures:
-        account.locked, account.lock_reason = True, f"连续{max_failures}次密码错误，请联系管理员解锁"
-    await audit.record(session, actor=account.login, action="login.fail", object_type="account",
-                       object_id=account.id, ip=ip, detail={"failures": account.failed_logins})
-
-
 async def reset_password(session: AsyncSession, *, login: str, password: str, actor: str) -> Account:
-    account = await get_account(session, login=login)
-    if account is None:
-        raise AccountError(f"登录名 {login} 不存在")
+    """A new password; every open session of the account ends, and any temporary block is lifted."""
+    account = await _existing(session, login)
     account.password_hash = hash_password(password)
-    account.failed_logins, account.updated_at = 0, utcnow()
+    account.failed_logins, account.locked_until, account.updated_at = 0, None, utcnow()
+    await throttle.clear(session, key=throttle.account_key(account.login))
+    ended = await sessions.revoke_all(session, account_id=account.id or 0, now=utcnow())
     await audit.record(session, actor=actor, action="account.reset_password", object_type="account",
-                       object_id=account.id)
+                       object_id=account.id, detail={"sessions_ended": ended})
     return account
 
 
 async def set_lock(session: AsyncSession, *, login: str, locked: bool, reason: str | None,
                    actor: str) -> Account:
+    """Lock (until unlocked; ends every open session) or unlock: unlocking also lifts a temporary
+    block after wrong passwords."""
+    account = await _existing(session, login)
+    if not locked:
+        await _unlock(session, account, actor=actor, ip=None)
+        return account
+    account.locked, account.lock_reason, account.updated_at = True, reason, utcnow()
+    ended = await sessions.revoke_all(session, account_id=account.id or 0, now=utcnow())
+    await audit.record(session, actor=actor, action="account.lock", object_type="account", object_id=account.id,
+                       detail={"reason": reason, "sessions_ended": ended})
+    return account
+
+
+async def unlock_account(session: AsyncSession, *, account_id: int, actor: str, role: str,
+                         ip: str | None = None) -> Account:
+    """An admin's unlock from the portal: the admin lock and any temporary block, audited."""
+    require(role, Action.MANAGE_ACCOUNTS)
+    account = await session.get(Account, account_id)
+    if account is None:
+        raise AccountError("账号不存在")
+    await _unlock(session, account, actor=actor, ip=ip)
+    return account
+
+
+async def _unlock(session: AsyncSession, account: Account, *, actor: str, ip: str | None) -> None:
+    detail = {"was_locked": account.locked, "reason": account.lock_reason,
+              "blocked_until": account.locked_until.isoformat() if account.locked_until else None}
+    account.locked, account.lock_reason, account.failed_logins, account.locked_until = False, None, 0, None
+    account.updated_at = utcnow()
+    await throttle.clear(session, key=throttle.account_key(account.login))
+    await audit.record(session, actor=actor, action="account.unlock", object_type="account", object_id=account.id,
+                       detail=detail, ip=ip)
+
+
+async def unblock_address(session: AsyncSession, *, ip: str, actor: str, role: str | None = None,
+                          ip_of_actor: str | None = None) -> bool:
+    """Lift the block on a client address (an office behind one NAT address); ``role`` is checked
+    when given (the portal), not for the command line. Whether the address had a counter."""
+    if role is not None:
+        require(role, Action.MANAGE_ACCOUNTS)
+    found = await throttle.clear(session, key=throttle.ip_key(ip))
+    await audit.record(session, actor=actor, action="address.unblock", object_type="address", object_id=ip[:60],
+                       detail={"found": found}, ip=ip_of_actor)
+    return found
+
+
+async def _existing(session: AsyncSession, login: str) -> Account:
     account = await get_account(session, login=login)
     if account is None:
         raise AccountError(f"登录名 {login} 不存在")
-    account.locked, account.lock_reason, account.updated_at = locked, reason if locked else None, utcnow()
-    if not locked:
-        account.failed_logins = 0
-    await audit.record(session, actor=actor, action="account.lock" if locked else "account.unlock",
-                       object_type="account", object_id=account.id, detail={"reason": reason})
     return account
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """What the account list shows (never the password hash)."""
+
+    id: int
+    login: str
+    display_name: str
+    role: str
+    locked: bool
+    lock_reason: str | None
+    blocked_until: datetime | None  # a temporary block after wrong passwords, if it still runs
+    failed_logins: int
+    last_login_at: datetime | None
+
+
+async def account_rows(session: AsyncSession, *, now: datetime) -> list[AccountRow]:
+    """Every account by role and login, with its lock state."""
+    query = select(Account).order_by(col(Account.role), col(Account.login))
+    return [AccountRow(a.id or 0, a.login, a.display_name, a.role, a.locked, a.lock_reason,
+                       a.locked_until if a.locked_until and a.locked_until > now else None, a.failed_logins,
+                       a.last_login_at) for a in (await session.scalars(query)).all()]
 
 
 async def list_accounts(session: AsyncSession) -> list[Account]:

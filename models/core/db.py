@@ -6,13 +6,14 @@ The same code runs on SQLite (aiosqlite, the embedded default) and PostgreSQL (a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from sqlalchemy import DateTime, Table, event, text
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
@@ -44,8 +45,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 def create_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         _ensure_sqlite_dir(settings.database_url)
-        engine = create_async_engine(settings.database_url, connect_args={"timeout": 30})
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        busy_ms = settings.sqlite_busy_ms
+        engine = create_async_engine(settings.database_url, connect_args={"timeout": busy_ms / 1000})
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(busy_ms))
         return engine
     return create_async_engine(settings.database_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
@@ -58,14 +60,23 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
     # WAL lets the web process read while the worker writes; foreign keys are off by default in SQLite.
-    cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+    # A write waits ``busy_ms`` for another writer (a long import), then fails as "database is locked",
+    # which the portal answers with a "busy, try again" page (see :func:`database_busy`).
+    def apply(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        cursor.close()
+    return apply
+
+
+def database_busy(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite giving up on a write lock another connection holds (an import)."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -35,8 +35,11 @@ class Settings(BaseSettings):
     tz: str = "Asia/Shanghai"
     host: str = "127.0.0.1"
     port: int = 8080
-    session_hours: int = 12
-    login_max_failures: int = 5
+    session_hours: int = 12  # absolute session lifetime, however active
+    session_idle_minutes: int = 30  # a session unused this long ends
+    login_max_failures: int = 5  # wrong passwords per login name before a temporary block
+    login_ip_max_failures: int = 20  # per client address (higher: one office behind NAT shares one)
+    sqlite_busy_ms: int = 10000  # SQLite: how long a write waits for another writer before "busy"
     # Outside platforms: every base URL is a setting so tests can point them at local fakes.
     dingtalk_api_url: str = "https://oapi.dingtalk.com"
     dingtalk_new_api_url: str = "https://api.dingtalk.com"

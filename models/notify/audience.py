@@ -93,3 +93,10 @@ async def steward_units(session: AsyncSession) -> list[StewardUnit]:
              .join(ACCOUNT, ACCOUNT.c.id == ACCOUNT_SCOPE.c.account_id).where(ACCOUNT.c.role == "steward")
              .order_by(ACCOUNT.c.login))
     return [StewardUnit(code, name, account_id) for code, name, account_id in await session.execute(query)]
+
+
+async def personal_targets(session: AsyncSession, *, login: str) -> list[TargetRef]:
+    """The enabled targets that reach the account ``login`` personally (any purpose)."""
+    query = (select(T).join(ACCOUNT, ACCOUNT.c.id == T.c.account_id)
+             .where(T.c.enabled.is_(True), ACCOUNT.c.login == login))
+    return [TargetRef(**_ref(row)) for row in await session.execute(query)]

@@ -18,7 +18,7 @@ from sqlmodel import Field, SQLModel
 from models.core.db import UTCDateTime, table_of, utcnow
 
 PURPOSES = {"digest": "新预警汇总", "s1": "严重预警即时通知", "reminder": "到期提醒", "escalation": "逾期升级",
-            "admin": "系统告警（发送失败等）"}
+            "review": "情况说明待审与审核结果", "admin": "系统告警（发送失败等）"}
 
 
 def _at() -> Any:

@@ -28,6 +28,8 @@ _ID_ASCII_BIAS = 48 * sum(_ID_WEIGHTS)
 _ID_CHECK_CHARS = "10X98765432"
 _ID18_RE = re.compile(r"[0-9]{17}[0-9X]")
 _EARLIEST_BIRTH = date(1900, 1, 1)
+LEGACY_HINT = "请改为18位：在第6位后插入“19”，末位补校验位"
+CHECKSUM_HINT = "身份证号校验位错误：请逐位核对（常见为抄错一位或相邻两位颠倒）"
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
@@ -100,7 +102,9 @@ def check_id(text: str, today: date | None = None) -> IdCheck:
         return _fail(number, "charset", "身份证号应为17位数字加1位数字或X")
     expected = id_check_char(number[:17])
     if number[17] != expected:
-        return _parsed(number, "checksum", number[6:14], f"身份证号校验位错误，应为{expected}", today)
+        # The expected check character is not named: it narrows the number (it is a function of the
+        # other 17 digits), and "fixing" the last digit to it hides a typo made elsewhere.
+        return _parsed(number, "checksum", number[6:14], CHECKSUM_HINT, today)
     return _parsed(number, "ok", number[6:14], "", today)
 
 
@@ -110,9 +114,8 @@ def _is_ascii_digits(text: str) -> bool:
 
 
 def _check_legacy(number: str, today: date) -> IdCheck:
-    upgraded = upgrade_legacy_id(number)
-    message = f"15位旧身份证号，建议升级为18位：{upgraded}"
-    return _parsed(number, "legacy15", "19" + number[6:12], message, today)
+    # The upgraded number is not spelled out: messages end up in shared reports (see LEGACY_HINT).
+    return _parsed(number, "legacy15", "19" + number[6:12], f"15位旧身份证号，{LEGACY_HINT}", today)
 
 
 def _parsed(number: str, status: IdStatus, yyyymmdd: str, message: str, today: date) -> IdCheck:
@@ -129,11 +132,12 @@ def _parse_birth(yyyymmdd: str, today: date) -> tuple[date | None, str]:
     try:
         birth = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
     except ValueError:
-        return None, f"身份证号中的出生日期{yyyymmdd}不是有效日期"
+        return None, "身份证号中的出生日期（第7–14位）不是有效日期"
+    # The digits are not repeated: a number with a bad date is not stored, so they are not in clear.
     if birth > today:
-        return None, f"身份证号中的出生日期{birth.isoformat()}晚于今天"
+        return None, "身份证号中的出生日期（第7–14位）晚于今天"
     if birth < _EARLIEST_BIRTH:
-        return None, f"身份证号中的出生日期{birth.isoformat()}早于1900年"
+        return None, "身份证号中的出生日期（第7–14位）早于1900年"
     return birth, ""
 
 
@@ -174,11 +178,16 @@ def mask_id(number: str) -> str:
 
 
 def mask_mobile(mobile: str) -> str:
-    """Keep the first 3 and last 4 digits: 13812345678 -> 138****5678."""
+    """Keep the last 4 digits only (尾号): 13812345678 -> *******5678.
+
+    The first 3 digits name the carrier block and the middle 4 the block's home city (号段 tables
+    are public), so with the person's city known, 138****5678 leaves a few dozen candidates; with
+    only the last 4 shown, the prefix and the block stay unknown.
+    """
     mobile = "".join(mobile.split())
     if len(mobile) < 8:
         return "*" * len(mobile)
-    return mobile[:3] + "*" * (len(mobile) - 7) + mobile[-4:]
+    return "*" * (len(mobile) - 4) + mobile[-4:]
 
 
 def mask_name(name: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -23,10 +23,10 @@ LEADER_POSTS = {"unit_chief": ("unit", "chief"), "unit_deputy": ("unit", "deputy
 
 async def units_in_scope(session: AsyncSession, *, scope: Scope, query: str = "", limit: int = 200,
                          offset: int = 0) -> list[Any]:
-    """Units the scope covers, with quota and actual headcount totals, in tree order."""
+    """Units the scope covers, with approved and actual totals over all types (as in C1), in tree order."""
     approved = (select(QUOTA.c.unit_id, func.sum(QUOTA.c.approved).label("approved"))
                 .group_by(QUOTA.c.unit_id).subquery())
-    actual = (select(PERSON.c.unit_id, func.count().label("actual")).where(_active())
+    actual = (select(PERSON.c.unit_id, func.count().label("actual")).where(occupies_establishment())
               .group_by(PERSON.c.unit_id).subquery())
     stmt = (select(UNIT.c.id, UNIT.c.code, UNIT.c.name, UNIT.c.kind, UNIT.c.level, UNIT.c.depth,
                    func.coalesce(approved.c.approved, 0).label("approved"),
@@ -68,8 +68,11 @@ async def units_by_depth(session: AsyncSession) -> list[UnitBrief]:
     return [UnitBrief(code, name, depth) for code, name, depth in rows]
 
 
-def _active() -> ColumnElement[bool]:
-    return PERSON.c.in_est.is_(True) & (PERSON.c.status == literal("active"))
+def occupies_establishment() -> ColumnElement[bool]:
+    """The records that occupy establishment, counted as 实有 (domain §9 C1): 在编 with a type,
+    whatever the 人员状态. A retired or departed person whose 编制 is not yet released still holds
+    it (rules B5/B6 ask for the release); rule C1 and the unit pages count with this one predicate."""
+    return PERSON.c.in_est.is_(True) & PERSON.c.est_type.is_not(None)
 
 
 async def quota_vs_actual(session: AsyncSession, *, unit_id: int) -> dict[str, tuple[int, int]]:
@@ -77,10 +80,10 @@ async def quota_vs_actual(session: AsyncSession, *, unit_id: int) -> dict[str, t
     approved: dict[str, int] = dict((await session.execute(
         select(QUOTA.c.est_type, QUOTA.c.approved).where(QUOTA.c.unit_id == unit_id))).all())
     actual: dict[str, int] = dict((await session.execute(
-        select(PERSON.c.est_type, func.count()).where(PERSON.c.unit_id == unit_id, _active())
+        select(PERSON.c.est_type, func.count()).where(PERSON.c.unit_id == unit_id, occupies_establishment())
         .group_by(PERSON.c.est_type))).all())
     order = [t.value for t in EstType]
-    types = sorted(set(approved) | {t for t in actual if t}, key=lambda t: order.index(t) if t in order else 99)
+    types = sorted(set(approved) | set(actual), key=lambda t: order.index(t) if t in order else 99)
     return {t: (approved.get(t, 0), actual.get(t, 0)) for t in types}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.core import audit
 from models.core.db import utcnow
-from models.warnings.rules.base import SEVERITIES, RuleDef
+from models.warnings.rules.base import EFFECTIVE_FROM, SEVERITIES, RuleDef
 from models.warnings.rules.catalogue import CATALOGUE
 from models.warnings.tables import RuleSetting, RuleVersion
 
@@ -96,3 +97,13 @@ def _validate(rule: RuleDef, severity: str | None, deadline_days: int | None, pa
             raise RuleConfigError(f"参数 {name} 的类型应与默认值 {rule.params[name]!r} 相同")
         if isinstance(value, int) and value < 0:
             raise RuleConfigError(f"参数 {name} 不能为负数")
+        if name == EFFECTIVE_FROM and value and not _is_iso_date(value):
+            raise RuleConfigError("生效日期应写作 YYYY-MM-DD（如 2026-01-01），不设置则留空")
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10  # fromisoformat also takes "20260101"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.staffing.tables import PERSON, UNIT
-from models.warnings.rules.sql import active
+from models.staffing.units import occupies_establishment
 
 OCCUPANT_LIMIT = 200
 
@@ -39,10 +39,11 @@ class SameIdRecord:
 
 
 async def occupants(session: AsyncSession, *, unit_id: int, est_type: str) -> list[Holder]:
-    """The active persons holding ``est_type`` establishment in the unit (C1/C3 evidence)."""
+    """The persons occupying ``est_type`` establishment in the unit, as C1/C3 count them (retired or
+    departed but not released included)."""
     query = (select(PERSON.c.id, PERSON.c.name, PERSON.c.id_masked, PERSON.c.post_title,
                     PERSON.c.entry_date.label("since"))
-             .where(PERSON.c.unit_id == unit_id, PERSON.c.est_type == est_type, active())
+             .where(PERSON.c.unit_id == unit_id, PERSON.c.est_type == est_type, occupies_establishment())
              .order_by(PERSON.c.entry_date.desc(), PERSON.c.id).limit(OCCUPANT_LIMIT))
     return [Holder(**r._mapping) for r in await session.execute(query)]
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.accounts.names import actor_name
 from models.accounts.tables import ACCOUNT
 from models.staffing.scope import Scope
 from models.staffing.tables import UNIT
@@ -157,14 +158,6 @@ class Reader:
     display_name: str | None
 
 
-SYSTEM_ACTORS = {"system": "系统", "scan": "系统扫描", "cli": "管理命令", "seed": "演示数据", "import": "数据导入",
-                 "test": "系统"}
-
-
-def actor_name(login: str, display_name: str | None) -> str:
-    return display_name or SYSTEM_ACTORS.get(login, "其他用户")
-
-
 async def timeline(session: AsyncSession, *, warning_id: int) -> list[TimelineEvent]:
     query = (select(EVENT, ACCOUNT.c.display_name).outerjoin(ACCOUNT, ACCOUNT.c.login == EVENT.c.actor)
              .where(EVENT.c.warning_id == warning_id).order_by(EVENT.c.id))
@@ -179,6 +172,9 @@ async def counts_by_severity(session: AsyncSession, *, scope: Scope, today: date
     overdue = select(func.count()).select_from(W.join(UNIT, UNIT.c.id == W.c.unit_id)).where(
         scope.condition(), overdue_condition(today))
     counts["overdue"] = int(await session.scalar(overdue) or 0)
+    disputed = select(func.count()).select_from(W.join(UNIT, UNIT.c.id == W.c.unit_id)).where(
+        scope.condition(), W.c.status == "disputed")
+    counts["disputed"] = int(await session.scalar(disputed) or 0)
     return counts
 
 
@@ -198,3 +194,10 @@ async def readers(session: AsyncSession, *, warning_id: int) -> list[Reader]:
              .outerjoin(ACCOUNT, ACCOUNT.c.login == EVENT.c.actor)
              .where(EVENT.c.warning_id == warning_id, EVENT.c.kind == "read").order_by(EVENT.c.id))
     return [Reader(**row._mapping) for row in await session.execute(query)]
+
+
+async def disputed_by(session: AsyncSession, *, warning_id: int) -> str | None:
+    """The login of whoever submitted the warning's latest 情况说明."""
+    query = (select(EVENT.c.actor).where(EVENT.c.warning_id == warning_id, EVENT.c.kind == "disputed")
+             .order_by(EVENT.c.id.desc()).limit(1))
+    return await session.scalar(query)

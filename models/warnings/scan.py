@@ -5,7 +5,7 @@ queue rather than race). A *full* scan evaluates every rule on all data. An *inc
 evaluates the same queries restricted to ``scan_scope`` (see :mod:`models.scan_scope`) and
 resolves only within that scope; it falls back to full when there is no earlier scan or a
 rule's settings changed since the last one. Deadlines are computed in Python with the
-working-day calendar, memoised per (anchor, days) since many hits share them.
+working-day calendar (:mod:`models.warnings.deadlines`), never starting before first detection.
 
 On PostgreSQL the scan keeps the planner's picture true to this scan: it analyzes the tables it
 has just filled (and ``warning`` after large changes) and plans the streamed rule queries
@@ -26,8 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.core.bulk import insert_rows, is_postgres
 from models.core.calendar import load_calendar
 from models.core.db import utcnow
-from models.core.workdays import WorkCalendar
 from models.warnings.config import ActiveRule, load_rules
+from models.warnings.deadlines import Deadlines
 from models.warnings.merge import merge
 from models.warnings.quality import recompute
 from models.warnings.scope import context_for, fill_scope
@@ -59,20 +59,6 @@ class ScanOutcome:
         scope = "全量" if self.kind == "full" else f"增量（{self.scoped_units}个机构）"
         return (f"{scope}扫描完成（{self.as_of}）：命中{self.hits}，新增{self.new}，更新{self.updated}，"
                 f"重新打开{self.reopened}，自动解决{self.resolved}（用时 {self.seconds:.1f} 秒）")
-
-
-class Deadlines:
-    """Due dates in working days, memoised: hits of one rule share few distinct anchors."""
-
-    def __init__(self, calendar: WorkCalendar) -> None:
-        self.calendar = calendar
-        self._cache: dict[tuple[date, int], tuple[date, bool]] = {}
-
-    def due(self, start: date, days: int) -> tuple[date, bool]:
-        key = (start, days)
-        if key not in self._cache:
-            self._cache[key] = self.calendar.add_workdays(start, days)
-        return self._cache[key]
 
 
 async def run_scan(session: AsyncSession, *, as_of: date, full: bool = False,
@@ -172,40 +158,23 @@ async def _stage_hits(session: AsyncSession, active: ActiveRule, ctx: Any, scan_
     columns = list(result.keys())  # dict(RowMapping) rebuilds the key view for every row: 30 µs a hit
     staged = 0
     async for rows in result.partitions(BATCH):
-        hits = [_hit_row(active, dict(zip(columns, row, strict=True)), scan_id, ctx.as_of, deadlines)
-                for row in rows]
+        hits = [_hit_row(active, dict(zip(columns, row, strict=True)), scan_id) for row in rows]
+        await deadlines.assign(session, active, hits, ctx.as_of)
         await insert_rows(session, HIT, hits)
         staged += len(hits)
     return staged
 
 
-def _hit_row(active: ActiveRule, row: dict[str, Any], scan_id: int, as_of: date,
-             deadlines: Deadlines) -> dict[str, Any]:
+def _hit_row(active: ActiveRule, row: dict[str, Any], scan_id: int) -> dict[str, Any]:
     subject = f"p{row['person_id']}" if row["person_id"] is not None else f"u{row['unit_id']}"
     if row["key"] is not None:
         subject += f":{row['key']}"
-    due, estimated = _due(active, row["anchor"], as_of, deadlines)
     evidence = {k[3:]: _plain(v) for k, v in row.items() if k.startswith("ev_")}
     return {"scan_id": scan_id, "fingerprint": f"{active.code}:{subject}", "rule_code": active.code,
             "rule_version": active.version, "severity": row["severity"] or active.severity,
             "unit_id": row["unit_id"], "person_id": row["person_id"], "subject": subject, "evidence": evidence,
-            "anchor": row["anchor"], "due_date": due, "due_estimated": estimated,
+            "anchor": row["anchor"], "due_date": None, "due_estimated": False,
             "due_from_anchor": active.rule.due_from != "detected"}
-
-
-def _due(active: ActiveRule, anchor: date | None, as_of: date, deadlines: Deadlines) -> tuple[date | None, bool]:
-    if active.deadline_days is None:
-        return None, False
-    start = as_of if active.rule.due_from == "detected" or anchor is None else anchor
-    if active.rule.due_from == "anchor_month_end" and anchor is not None:
-        start = _month_end(anchor)
-    return deadlines.due(start, active.deadline_days)
-
-
-def _month_end(day: date) -> date:
-    following = day.replace(day=28).toordinal() + 4
-    first_next = date.fromordinal(following).replace(day=1)
-    return date.fromordinal(first_next.toordinal() - 1)
 
 
 def _plain(value: Any) -> Any:

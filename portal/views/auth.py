@@ -1,16 +1,27 @@
-"""Login and logout."""
+"""Login and logout.
+
+Every login name gets the same answer in the same time (:mod:`models.accounts.login`); when a real
+account is blocked, its owner is told through their personal targets (never the requester), and
+sees the blocks at the next successful login before going on.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.accounts.store import AccountError, authenticate
-from models.core.db import transaction
-from portal.auth import client_ip, end_session, issue_session
+from models.accounts.login import LoginOk, LoginPolicy, LoginRefused, authenticate
+from models.accounts.sessions import forget_dead, open_session, revoke
+from models.accounts.store import AccountError
+from models.core.db import transaction, utcnow
+from models.core.settings import Settings
+from portal.auth import SESSION_COOKIE, client_ip, end_session, issue_session, session_policy
 from portal.keys import ACCOUNT, RUNTIME, SETTINGS
 from portal.render import render
+from tasks.notify.security import tell_owner_of_block
 
 EXPIRED = "登录已过期或页面已失效，请重新登录后再操作。"
 
@@ -26,6 +37,10 @@ def safe_next(target: str | None) -> str:
     return target if not parts.scheme and not parts.netloc else "/"
 
 
+def login_policy(settings: Settings) -> LoginPolicy:
+    return LoginPolicy(max_failures=settings.login_max_failures, ip_max_failures=settings.login_ip_max_failures)
+
+
 async def login_page(request: web.Request) -> web.StreamResponse:
     if request.get(ACCOUNT):
         raise web.HTTPFound(safe_next(request.query.get("next")))
@@ -36,21 +51,51 @@ async def login_page(request: web.Request) -> web.StreamResponse:
 async def login_submit(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     login, password = str(form.get("login", "")).strip(), str(form.get("password", ""))
-    target = safe_next(str(form.get("next", "/")))
-    # The failure counter must be committed too, so the error is caught inside the transaction.
+    target, ip = safe_next(str(form.get("next", "/"))), client_ip(request)
+    # Failure counters and the owner's notice must commit too: errors are caught inside the transaction.
     async with transaction(request.app[RUNTIME].sessions) as session:
         try:
-            account = await authenticate(session, login=login, password=password, ip=client_ip(request),
-                                         max_failures=request.app[SETTINGS].login_max_failures)
+            ok = await authenticate(session, login=login, password=password, ip=ip,
+                                    policy=login_policy(request.app[SETTINGS]))
         except AccountError as error:
-            context = {"error": str(error), "login": login, "next": target}
-            return render(request, "login.html", context, status=401)
-    response = web.HTTPSeeOther(target)
-    issue_session(response, request, account)
-    raise response
+            await _tell_owner(request, session, error)
+            return render(request, "login.html", {"error": str(error), "login": login, "next": target}, status=401)
+        token = await _open(request, session, ok, ip)
+    response = _welcome(request, ok, target)
+    issue_session(response, request, token)
+    if isinstance(response, web.HTTPException):
+        raise response
+    return response
+
+
+async def _tell_owner(request: web.Request, session: AsyncSession, error: AccountError) -> None:
+    if isinstance(error, LoginRefused) and error.notice is not None:
+        settings = request.app[SETTINGS]
+        await tell_owner_of_block(session, notice=error.notice, tz=settings.tz, link=f"{settings.public_url}/login")
+
+
+async def _open(request: web.Request, session: AsyncSession, ok: LoginOk, ip: str | None) -> str:
+    now, policy = utcnow(), session_policy(request.app[SETTINGS])
+    await forget_dead(session, account_id=ok.account.id or 0, policy=policy, now=now)
+    return await open_session(session, account_id=ok.account.id or 0, ip=ip, now=now)
+
+
+def _welcome(request: web.Request, ok: LoginOk, target: str) -> web.StreamResponse:
+    """Straight on to ``target``, or first a page telling the owner their account was blocked meanwhile."""
+    if not ok.blocks:
+        return web.HTTPSeeOther(target)
+    blocks: list[datetime] = ok.blocks
+    return render(request, "accounts/blocked_notice.html", {"blocks": blocks, "next": target,
+                                                            "name": ok.account.display_name})
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        account = request.get(ACCOUNT)
+        async with transaction(request.app[RUNTIME].sessions) as session:
+            await revoke(session, token=token, now=utcnow(), actor=account.login if account else "anonymous",
+                         ip=client_ip(request))
     response = web.HTTPSeeOther("/login")
     end_session(response)
     raise response

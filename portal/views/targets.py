@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import registry
 from bot.render import make_test_message
+from models.accounts.names import names_for
 from models.accounts.permissions import Action, can
 from models.core.db import transaction, utcnow
 from models.notify.deliveries import deliveries_for_target, queue_test_message, target_row, unit_id_for
@@ -170,8 +171,10 @@ async def target_detail(request: web.Request) -> web.StreamResponse:
     async with request.app[RUNTIME].sessions() as session:
         row = await _row(session, request)
         deliveries = await deliveries_for_target(session, target_id=row["target"].id)
+        creator = (await names_for(session, logins={row["target"].created_by}))[row["target"].created_by]
     sms_url = receipt_url(request.app[SETTINGS]) if row["target"].kind == "sms" else None
     context = {"row": row, "t": row["target"], "deliveries": deliveries, "receipt_url": sms_url, "show_target": False,
+               "creator": creator,
                "notice": NOTICES.get(request.query.get("notice", "")), **_common(request)}
     return render(request, "targets/detail.html", context)
 

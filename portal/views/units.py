@@ -6,7 +6,8 @@ from aiohttp import web
 
 from models.accounts.permissions import Action
 from models.core.enums import EstType, label
-from models.staffing.units import count_in_scope, posts_vs_holders, quota_vs_actual, unit_in_scope, units_in_scope
+from models.staffing.units import count_in_scope, posts_vs_holders, quota_vs_actual, unit_in_scope
+from models.warnings.overview import units_by_attention
 from models.warnings.quality import unit_quality
 from models.warnings.query import WarningFilter, counts_by_severity, list_warnings
 from portal.auth import requires
@@ -24,8 +25,8 @@ async def home(request: web.Request) -> web.StreamResponse:
     query = request.query.get("q", "").strip()[:40]
     page = page_number(request)
     async with request.app[RUNTIME].sessions() as session:
-        units = await units_in_scope(session, scope=request[SCOPE], query=query, limit=PAGE_SIZE + 1,
-                                     offset=(page - 1) * PAGE_SIZE)
+        units = await units_by_attention(session, scope=request[SCOPE], today=today(request), query=query,
+                                         limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
         total = await count_in_scope(session, scope=request[SCOPE])
         counts = await counts_by_severity(session, scope=request[SCOPE], today=today(request))
     context = {"units": units[:PAGE_SIZE], "more": len(units) > PAGE_SIZE, "page": page, "q": query,
@@ -45,8 +46,10 @@ async def unit_detail(request: web.Request) -> web.StreamResponse:
         warnings = await list_warnings(session, scope=request[SCOPE], filters=WarningFilter(unit_id=unit_id),
                                        today=today(request), limit=20)
         quality, indicators = await unit_quality(session, unit_id=unit_id)
+        children = await units_by_attention(session, scope=request[SCOPE], today=today(request), parent_id=unit_id,
+                                            limit=200)
     context = {
-        "warnings": warnings, "quality": quality, "indicators": indicators,
+        "warnings": warnings, "quality": quality, "indicators": indicators, "children": children,
         "unit": unit,
         "quotas": [(label(EstType, t), a, n) for t, (a, n) in quotas.items()],
         "posts": [(f"{SCOPE_LABELS[s]}{RANK_LABELS[r]}", a, n) for (s, r), (a, n) in posts.items()],

@@ -31,6 +31,7 @@ from portal.context import actor, today
 from portal.flash import redirect_with_message
 from portal.keys import RUNTIME, SETTINGS
 from portal.views.warnings import load_warning
+from tasks.notify.reviews import review_decided_effect, review_requested_effect
 
 MOVES = ("acknowledge", "snooze", "unsnooze", "dispute", "accept", "reject")
 
@@ -61,10 +62,14 @@ async def _perform(request: web.Request, session: AsyncSession, warning: Warning
     elif move == "unsnooze":
         await lift_snooze(session, warning, who, reason=str(form.get("reason", "")))
     elif move == "dispute":
-        await dispute(session, warning, who, text=str(form.get("text", "")),
-                      attachment=await _attachment(request, session, warning, form.get("attachment")))
+        text, settings = str(form.get("text", "")), request.app[SETTINGS]
+        await dispute(session, warning, who, text=text,
+                      attachment=await _attachment(request, session, warning, form.get("attachment")),
+                      effects=[review_requested_effect(settings, warning, who, text)])
     else:
-        await judge(session, warning, who, accept=move == "accept", note=str(form.get("note", "")))
+        note, accept = str(form.get("note", "")), move == "accept"
+        effect = review_decided_effect(request.app[SETTINGS], warning, who, note, accepted=accept)
+        await judge(session, warning, who, accept=accept, note=note, effects=[effect])
 
 
 async def _attachment(request: web.Request, session: AsyncSession, warning: WarningRow,

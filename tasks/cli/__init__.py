@@ -1,4 +1,5 @@
-"""The admin CLI (``bzops``): migrate, seed, import, export, template, user, worker, scan, warnings, rules.
+"""The admin CLI (``bzops``): migrate, seed, import, export, template, user, worker, scan, warnings, rules,
+holidays.
 
 ``portal.cli`` adds ``web`` and ``run`` on top (the portal sits above tasks in the import order).
 Every command prints a one-line summary; exit code 0 is success, 1 a refused or failed command,
@@ -43,9 +44,9 @@ def migrate(ctx: click.Context, revision: str) -> None:
 
 
 def _register_all() -> None:
-    from tasks.cli import data, rules, seed, targets, users, worker
+    from tasks.cli import data, holidays, rules, seed, targets, users, worker
 
-    for module in (data, rules, seed, targets, users, worker):
+    for module in (data, holidays, rules, seed, targets, users, worker):
         module.register(cli)
 
 

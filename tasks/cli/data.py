@@ -9,12 +9,11 @@ from pathlib import Path
 import click
 
 from models.core.runtime import Runtime
-from models.staffing.persons import stream_persons
 from models.staffing.unit_writer import unit_code_map
 from models.staffing.units import stream_units
 from tasks.cli.common import CONTEXT, fail, path_arg, run_async
-from tasks.importing.columns import PERSON_COLUMNS, UNIT_COLUMNS
-from tasks.importing.export import export_records
+from tasks.importing.columns import UNIT_COLUMNS
+from tasks.importing.export import PersonSelection, export_persons, export_records
 from tasks.importing.persons import import_persons
 from tasks.importing.progress import bar
 from tasks.importing.reader import FileError
@@ -90,27 +89,32 @@ def _print_result(result: ImportResult, seconds: float) -> None:
 @click.argument("out", type=path_arg(exists=False))
 @click.option("--unit", "unit_code", help="只导出该机构（编制所在）的人员")
 @click.option("--incomplete", is_flag=True, help="只导出必填信息不全的在编人员")
+@click.option("--actor", default="cli", show_default=True, help="记入审计日志的操作人（人员导出含完整身份证号）")
 @click.pass_context
-def export(ctx: click.Context, kind: str, out: Path, unit_code: str | None, incomplete: bool) -> None:
-    """导出为 .xlsx 或 .csv，列与导入模板相同，可修改后重新导入。"""
-    count = run_async(ctx, lambda rt: _export(rt, kind, out, unit_code, incomplete))
+def export(ctx: click.Context, kind: str, out: Path, unit_code: str | None, incomplete: bool, actor: str) -> None:
+    """导出为 .xlsx 或 .csv，列与导入模板相同，可修改后重新导入。
+
+    人员导出含完整身份证号和手机号：文件仅本人可读（权限600），每次导出记入审计日志。
+    """
+    count = run_async(ctx, lambda rt: _export(rt, kind, out, unit_code, incomplete, actor))
     click.secho(f"已导出 {count} 条到 {out}", fg="green")
 
 
-async def _export(rt: Runtime, kind: str, out: Path, unit_code: str | None, incomplete: bool) -> int:
+async def _export(rt: Runtime, kind: str, out: Path, unit_code: str | None, incomplete: bool, actor: str) -> int:
     progress = bar(None, "导出")
-    async with rt.sessions() as session:
-        if kind == "units":
+    if kind == "units":
+        async with rt.sessions() as session:
             return await export_records(stream_units(session), out, "机构", UNIT_COLUMNS,
                                         lambda: progress.update(1))
-        unit_ids = None
-        if unit_code:
+    selection = PersonSelection(unit_code=unit_code, incomplete=incomplete)
+    if unit_code:
+        async with rt.sessions() as session:
             codes = await unit_code_map(session)
-            if unit_code not in codes:
-                fail(f"机构编码 {unit_code} 不存在")
-            unit_ids = [codes[unit_code]]
-        records = stream_persons(session, rt.cipher, unit_ids=unit_ids, incomplete=incomplete)
-        return await export_records(records, out, "人员", PERSON_COLUMNS, lambda: progress.update(1))
+        if unit_code not in codes:
+            fail(f"机构编码 {unit_code} 不存在")
+        selection = PersonSelection([codes[unit_code]], unit_code, incomplete)
+    return await export_persons(rt.sessions, rt.cipher, out, selection=selection, actor=actor,
+                                on_row=lambda: progress.update(1))
 
 
 def register(group: click.Group) -> None:

@@ -16,6 +16,7 @@ from models.warnings.config import RuleConfigError, change_rule, load_rules
 from models.warnings.query import WarningFilter, WarningRow, list_warnings
 from models.warnings.rules.base import SEVERITIES
 from tasks.cli.common import CONTEXT, fail, run_async, settings_of
+from tasks.importing.safe_cells import csv_row, visible
 from tasks.scanning import scan_now
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -62,11 +63,12 @@ def _render(rows: list[dict[str, Any]], fmt: str) -> str:
         return json.dumps(rows, ensure_ascii=False, default=str, indent=1) + "\n"
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=WARNING_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(out)  # summaries and names may start with "=": written inert (safe_cells)
+        writer.writerow(WARNING_COLUMNS)
+        writer.writerows(csv_row(row[c] for c in WARNING_COLUMNS) for row in rows)
         return out.getvalue()
-    lines = [" ".join(_cell(r, c) for c in WARNING_COLUMNS[:10]) + f"  {r['summary']}" for r in rows]
+    # Control characters (ESC …) from imported names must not reach the terminal.
+    lines = [visible(" ".join(_cell(r, c) for c in WARNING_COLUMNS[:10]) + f"  {r['summary']}") for r in rows]
     return "\n".join([*lines, f"共 {len(rows)} 条"]) + "\n"
 
 

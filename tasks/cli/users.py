@@ -1,12 +1,23 @@
-"""CLI: ``bzops user create|list|reset|lock|unlock``."""
+"""CLI: ``bzops user create|list|reset|lock|unlock|unblock-ip``."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import click
 
-from models.accounts.store import AccountError, ScopeSpec, create_account, default_subtree, list_accounts, set_lock
+from models.accounts.store import (
+    AccountError,
+    AccountRow,
+    ScopeSpec,
+    account_rows,
+    create_account,
+    default_subtree,
+    set_lock,
+    unblock_address,
+)
 from models.accounts.store import reset_password as reset_account_password
-from models.core.db import transaction
+from models.core.db import transaction, utcnow
 from models.core.enums import Role, label
 from models.core.runtime import Runtime
 from tasks.cli.common import CONTEXT, fail, run_async
@@ -16,7 +27,7 @@ ROLE = click.Choice([r.value for r in Role])
 
 @click.group(context_settings=CONTEXT)
 def user() -> None:
-    """账号管理（创建、列出、重置密码、锁定、解锁）。
+    """账号管理（创建、列出、重置密码、锁定、解锁、解除地址限制）。
 
     角色：steward 单位数据管理专员，officer 编办科室干部，leader 编办分管领导，org 组织部门，
     hr 人社部门，finance 财政部门，admin 系统管理员，auditor 审计员。
@@ -47,13 +58,21 @@ def create(ctx: click.Context, login: str, display_name: str, role: str, units: 
 @user.command("list", context_settings=CONTEXT)
 @click.pass_context
 def list_(ctx: click.Context) -> None:
-    """列出全部账号。"""
+    """列出全部账号及锁定状态（管理员锁定，或多次密码错误后的暂时锁定）。"""
     async def _go(rt: Runtime) -> None:
         async with rt.sessions() as session:
-            for a in await list_accounts(session):
-                state = f"已锁定：{a.lock_reason}" if a.locked else "正常"
-                click.echo(f"{a.login:<16} {a.display_name:<10} {label(Role, a.role):<10} {state}")
+            for a in await account_rows(session, now=utcnow()):
+                click.echo(f"{a.login:<16} {a.display_name:<10} {label(Role, a.role):<10} {_state(a, rt.settings.tz)}")
     run_async(ctx, _go)
+
+
+def _state(a: AccountRow, tz: str) -> str:
+    if a.locked:
+        return f"已锁定：{a.lock_reason or '未填写原因'}"
+    if a.blocked_until:
+        until = a.blocked_until.astimezone(ZoneInfo(tz))
+        return f"暂时锁定至 {until:%Y-%m-%d %H:%M}（连续{a.failed_logins}次密码错误）"
+    return "正常"
 
 
 @user.command(context_settings=CONTEXT)
@@ -61,7 +80,7 @@ def list_(ctx: click.Context) -> None:
 @click.password_option(help="新密码（至少8位）")
 @click.pass_context
 def reset(ctx: click.Context, login: str, password: str) -> None:
-    """重置密码（同时清除失败计数）。"""
+    """重置密码（同时清除失败计数和暂时锁定，并让该账号已登录的会话全部失效）。"""
     async def _go(rt: Runtime) -> None:
         async with transaction(rt.sessions) as session:
             await reset_account_password(session, login=login, password=password, actor="cli")
@@ -74,7 +93,7 @@ def reset(ctx: click.Context, login: str, password: str) -> None:
 @click.option("--reason", required=True, help="锁定原因（登录时显示）")
 @click.pass_context
 def lock(ctx: click.Context, login: str, reason: str) -> None:
-    """锁定账号。"""
+    """锁定账号，直到解锁为止（该账号已登录的会话立即失效）。"""
     _set_lock(ctx, login, True, reason)
     click.secho(f"已锁定 {login}", fg="green")
 
@@ -83,9 +102,21 @@ def lock(ctx: click.Context, login: str, reason: str) -> None:
 @click.argument("login")
 @click.pass_context
 def unlock(ctx: click.Context, login: str) -> None:
-    """解锁账号。"""
+    """解锁账号：解除管理员锁定，也解除多次密码错误造成的暂时锁定并清零失败计数。"""
     _set_lock(ctx, login, False, None)
-    click.secho(f"已解锁 {login}", fg="green")
+    click.secho(f"已解锁 {login}（管理员锁定和暂时锁定均已解除）", fg="green")
+
+
+@user.command("unblock-ip", context_settings=CONTEXT)
+@click.argument("address")
+@click.pass_context
+def unblock_ip(ctx: click.Context, address: str) -> None:
+    """解除某个访问地址因多次密码错误造成的暂时限制（同一单位共用出口地址时）。"""
+    async def _go(rt: Runtime) -> bool:
+        async with transaction(rt.sessions) as session:
+            return await unblock_address(session, ip=address, actor="cli")
+    found = run_async(ctx, _go)
+    click.secho(f"已解除地址 {address} 的限制" if found else f"地址 {address} 没有失败记录", fg="green")
 
 
 def _set_lock(ctx: click.Context, login: str, locked: bool, reason: str | None) -> None:

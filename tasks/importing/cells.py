@@ -10,9 +10,15 @@ from enum import StrEnum
 from typing import Any
 
 from models.core.enums import ALIASES, LABELS, choices, label, parse_label
+from tasks.importing.safe_cells import CONTROL, unescape
 
 Parser = Callable[[Any], Any]
 Formatter = Callable[[Any], str]
+
+MAX_CELL = 2000  # characters; the longest template column allows 200
+CONTROL_REASON = "含有不可见的控制字符（如NUL），请删除后重新导入"
+# Control characters, or an apostrophe that may escape a formula-like text of our own exports.
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f']")
 
 DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -30,6 +36,34 @@ class CellError(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def suspect(cells: list[Any]) -> bool:
+    """Whether a row may hold a cell :func:`screen` must look at: one search over the joined row,
+    since almost every row is clean (the per-cell work then happens only for the rare rest)."""
+    try:
+        joined = "".join(cells)
+    except TypeError:  # .xlsx rows also hold numbers, dates and None
+        joined = "".join([cell for cell in cells if type(cell) is str])
+    if len(joined) > MAX_CELL:
+        return True
+    if joined.isprintable() and "'" not in joined:  # C speed; a false alarm only costs the regex below
+        return False
+    return _SUSPECT.search(joined) is not None
+
+
+def screen(raw: Any) -> tuple[Any, str | None]:
+    """A raw cell as the parsers may see it, or why it cannot be accepted at all.
+
+    Control characters would be stored (PostgreSQL refuses NUL outright; .xlsx cannot hold it, so
+    every later export would fail), and no column needs thousands of characters."""
+    if type(raw) is not str:
+        return raw, None
+    if CONTROL.search(raw):
+        return raw, CONTROL_REASON
+    if len(raw) > MAX_CELL:
+        return raw, f"内容过长（{len(raw)}字），单元格最多{MAX_CELL}字"
+    return unescape(raw), None
 
 
 def as_text(raw: Any) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.core.crypto import FieldCipher
-from models.staffing.ids import check_id, upgrade_legacy_id
+from models.staffing.ids import check_id
 from models.staffing.person_writer import PersonWriter, PreparedRows, WriteContext, WriteCounts
 from models.staffing.records import PersonRecord
 from models.staffing.retirement import parse_age_override
@@ -29,7 +29,7 @@ from models.staffing.unit_writer import unit_code_map
 from tasks.importing.columns import PERSON_COLUMNS
 from tasks.importing.progress import Progress, Silent
 from tasks.importing.reader import Table, open_table
-from tasks.importing.result import ImportResult, Refused, finish_batch, start_batch, suppress_refused
+from tasks.importing.result import ImportResult, Refused, run_batch
 from tasks.importing.rows import ParsedRow, RowParser
 
 
@@ -53,9 +53,6 @@ class PersonRowChecker(RowParser):
 
     def _check_id(self, row: ParsedRow) -> None:
         ident = check_id(row.values["id_number"], today=self.today)
-        if ident.status == "legacy15":
-            self.fail(row, "id_number", f"15位旧身份证号，请改为18位：{upgrade_legacy_id(ident.number)}")
-            return
         if ident.status != "ok":
             self.fail(row, "id_number", ident.message)
             return
@@ -112,13 +109,11 @@ async def import_persons(sessions: async_sessionmaker[AsyncSession], cipher: Fie
                          progress: Progress | None = None, today: date | None = None) -> ImportResult:
     """Import a persons file; see the module docstring for the all-or-nothing contract."""
     result = ImportResult("persons", path, partial)
-    result.batch_id = await start_batch(sessions, "persons", path, actor, partial)
-    # Refused rolls the transaction back; the problems stay in ``result``.
-    with suppress_refused():
+
+    async def work() -> None:  # Refused rolls the transaction back; the problems stay in ``result``
         async with sessions() as session:
             await _run(session, cipher, result, actor, chunk_rows, progress or Silent(), today or date.today())
-    await finish_batch(sessions, result, actor)
-    return result
+    return await run_batch(sessions, result, actor, work)
 
 
 async def _run(session: AsyncSession, cipher: FieldCipher, result: ImportResult, actor: str,

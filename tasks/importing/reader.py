@@ -20,10 +20,18 @@ from typing import Any
 from tasks.importing.columns import Column
 
 HEADER_NOISE = re.compile(r"[\s*＊]|（必填）|\(必填\)")
+CSV_FIELD_LIMIT = 1 << 20  # csv's own default (128 KB) ends in csv.Error; longer cells are refused per cell
+MAX_COLUMNS = 256
+MAX_XLSX_ROWS = 1_048_576  # Excel's own limit; a sheet claiming more rows is not a real one
 
 
 class FileError(ValueError):
-    """The file as a whole cannot be read (format, encoding, headers)."""
+    """The file as a whole cannot be read (format, encoding, headers, size); ``row`` is where it
+    was noticed, 1 (the header) when it concerns the whole file."""
+
+    def __init__(self, message: str, row: int = 1) -> None:
+        super().__init__(message)
+        self.row = row
 
 
 @dataclass
@@ -84,8 +92,19 @@ def _numbered(rows: Iterator[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
 @contextmanager
 def _csv_rows(path: Path) -> Iterator[Iterator[list[Any]]]:
     encoding = detect_encoding(path)
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:  # process-wide, only ever raised
+        csv.field_size_limit(CSV_FIELD_LIMIT)
     with path.open(encoding=encoding, newline="") as handle:
-        yield iter(csv.reader(handle))
+        yield _checked(csv.reader(handle))
+
+
+def _checked(reader: Any) -> Iterator[list[Any]]:
+    try:
+        yield from reader
+    except csv.Error as error:  # a cell over CSV_FIELD_LIMIT: the parser cannot resynchronise
+        line = reader.line_num
+        reason = f"文件第{line}行附近无法读取：单元格超过{CSV_FIELD_LIMIT >> 10} KB或引号不配对"
+        raise FileError(reason, line) from error
 
 
 def detect_encoding(path: Path) -> str:
@@ -101,23 +120,41 @@ def detect_encoding(path: Path) -> str:
 
 
 def _check_gb18030(path: Path) -> str:
-    try:
-        path.read_bytes().decode("gb18030")
-    except UnicodeDecodeError as error:
-        raise FileError("无法识别文件编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV") from error
+    decoder = codecs.getincrementaldecoder("gb18030")()
+    with path.open("rb") as handle:  # in chunks: memory stays bounded whatever the file's size
+        try:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            raise FileError("无法识别文件编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV") from error
     return "gb18030"
 
 
 @contextmanager
 def _xlsx_rows(path: Path) -> Iterator[Iterator[list[Any]]]:
-    from openpyxl import load_workbook
+    from tasks.importing.xlsx import open_book  # openpyxl is slow to import: only when needed
 
+    book = open_book(path)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a damaged file
-        raise FileError(f"无法打开Excel文件：{error}") from error
-    try:
-        sheet = book.worksheets[0]
-        yield (list(row) for row in sheet.iter_rows(values_only=True))
+        yield _sheet_rows(book.worksheets[0])
     finally:
         book.close()
+
+
+def _sheet_rows(sheet: Any) -> Iterator[list[Any]]:
+    """The header (at most MAX_COLUMNS cells), then every row cut to the header's width: a sheet
+    whose stated size is huge cannot make each row, or the number of rows, huge with it."""
+    first = sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True)
+    header = list(next(first, ()))
+    first.close()
+    while header and header[-1] is None:
+        header.pop()
+    if not header:
+        return  # an empty sheet: the caller says so
+    yield header
+    rows = sheet.iter_rows(min_row=2, max_col=max(len(header), 1), values_only=True)
+    for number, row in enumerate(rows, start=2):
+        if number > MAX_XLSX_ROWS:
+            raise FileError(f"Excel文件超过{MAX_XLSX_ROWS}行：不是有效的工作表", number)
+        yield list(row)

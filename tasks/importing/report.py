@@ -7,6 +7,8 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
+from tasks.importing.safe_cells import xlsx_row
+
 REPORT_HEADERS = ("行号", "列", "列名", "值", "错误原因")
 
 
@@ -44,8 +46,8 @@ def write_report(path: Path, problems: list[Problem]) -> Path:
     sheet.append(REPORT_HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for p in problems:
-        sheet.append((p.row, p.column, p.header, p.value, p.reason))
+    for p in problems:  # values come from the user's file: "=HYPERLINK(…)" must stay text
+        sheet.append(xlsx_row(sheet, (p.row, p.column, p.header, p.value, p.reason)))
     for letter, width in zip("ABCDE", (8, 6, 18, 24, 60), strict=True):
         sheet.column_dimensions[letter].width = width
     book.save(path)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,8 +14,10 @@ from models.core import audit
 from models.core.db import transaction, utcnow
 from models.staffing.batches import close_batch, open_batch
 from models.staffing.person_writer import WriteCounts
+from tasks.importing.reader import FileError
 from tasks.importing.report import Problem, report_path, write_report
 
+logger = logging.getLogger(__name__)
 MAX_REPORTED = 100_000  # a file that is wrong everywhere still gets a report of bounded size
 
 
@@ -37,6 +41,7 @@ class ImportResult:
     ignored_headers: list[str] = field(default_factory=list)
     report: Path | None = None
     committed: bool = False
+    failed: bool = False  # the file could not be read, or the import broke off: nothing was imported
     batch_id: int | None = None
 
     def add_problems(self, problems: list[Problem]) -> None:
@@ -47,6 +52,8 @@ class ImportResult:
 
     @property
     def status(self) -> str:
+        if self.failed:
+            return "failed"
         if not self.committed:
             return "refused"
         return "partial" if self.problems else "done"
@@ -54,11 +61,44 @@ class ImportResult:
     def summary(self) -> str:
         c = self.counts
         head = f"共{self.total}行：新增{c.inserted}，更新{c.updated}，未变{c.unchanged}"
+        if self.failed:
+            return f"导入失败，未导入任何数据：{self.problems[-1].reason if self.problems else '未知原因'}"
         if not self.problems:
             return head
         if not self.committed:
             return f"共{self.total}行，其中{self.bad_rows}行有错误：未导入任何数据"
         return f"{head}；{self.bad_rows}行有错误未导入"
+
+
+async def run_batch(sessions: async_sessionmaker[AsyncSession], result: ImportResult, actor: str,
+                    work: Callable[[], Awaitable[None]]) -> ImportResult:
+    """Open the batch, run ``work`` (a :class:`Refused` ends it as refused) and record the outcome.
+
+    Whatever else goes wrong (an unreadable file, a database error, an interruption), the batch
+    ends as ``failed`` with its finishing time and the reason in the report, then the error goes on
+    to the caller: no batch stays ``running``."""
+    result.batch_id = await start_batch(sessions, result.kind, result.source, actor, result.partial)
+    try:
+        with suppress_refused():
+            await work()
+        await finish_batch(sessions, result, actor)
+    except BaseException as error:
+        await _record_failure(sessions, result, actor, error)
+        raise
+    return result
+
+
+async def _record_failure(sessions: async_sessionmaker[AsyncSession], result: ImportResult, actor: str,
+                          error: BaseException) -> None:
+    if not result.committed:  # otherwise the data is in and only recording it failed: try again as it is
+        result.failed, result.counts = True, WriteCounts()
+        row = error.row if isinstance(error, FileError) else 1
+        reason = str(error) if isinstance(error, FileError) else "导入中断（系统错误，已记录日志），未导入任何数据"
+        result.problems.append(Problem(row, None, "", "", reason))
+    try:
+        await finish_batch(sessions, result, actor)
+    except Exception:  # the original error matters more; the batch is then at least not misreported
+        logger.exception("could not record the failure of import batch %s", result.batch_id)
 
 
 async def start_batch(sessions: async_sessionmaker[AsyncSession], kind: str, source: Path,
@@ -73,7 +113,10 @@ async def start_batch(sessions: async_sessionmaker[AsyncSession], kind: str, sou
 async def finish_batch(sessions: async_sessionmaker[AsyncSession], result: ImportResult, actor: str) -> None:
     """Record the outcome (also of a refused import) and write the error report if there are problems."""
     if result.problems:
-        result.report = write_report(report_path(result.source), result.problems)
+        try:
+            result.report = write_report(report_path(result.source), result.problems)
+        except OSError:  # e.g. a read-only folder: the batch is still closed, the CLI lists the problems
+            logger.exception("could not write the error report of import batch %s", result.batch_id)
     async with transaction(sessions) as session:
         await close_batch(session, batch_id=result.batch_id, status=result.status, total=result.total,
                           counts=result.counts, errors=result.bad_rows, at=utcnow())

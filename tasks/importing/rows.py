@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tasks.importing.cells import CellError, as_text
+from models.staffing.ids import mask_id, mask_mobile
+from tasks.importing.cells import CellError, as_text, screen, suspect
 from tasks.importing.columns import Column, assign
 from tasks.importing.report import Problem
+from tasks.importing.safe_cells import visible
 
-MASKED_HEADERS = {"身份证号", "手机号"}
+MASKS = {"身份证号": mask_id, "手机号": mask_mobile}  # the same masks the pages show
+SHOWN_CHARS = 40
+
+Plan = list[tuple[int, Column, Any, str | None]]
 
 
 @dataclass
@@ -28,13 +33,16 @@ class RowParser:
         self.position = {column.field: index for index, column in columns}
         self.header = {column.field: column.header for _, column in columns}
         # Resolved once: plain fields are stored directly, quota and post counts go through assign().
-        self._plan = [(index, column, column.parse, None if "." in column.field else column.field)
-                      for index, column in columns]
+        self._plan: Plan = [(index, column, column.parse, None if "." in column.field else column.field)
+                            for index, column in columns]
 
     def parse(self, number: int, cells: list[Any]) -> ParsedRow:
         row = ParsedRow(number, {}, {})
+        plan = self._plan
+        if suspect(cells):
+            cells, plan = self._screen(row, cells)
         values, raws, size = row.values, row.raw, len(cells)
-        for index, column, parse, plain in self._plan:
+        for index, column, parse, plain in plan:
             raw = cells[index] if index < size else None
             raws[column.field] = raw
             try:
@@ -50,6 +58,22 @@ class RowParser:
                 values[plain] = value
         return row
 
+    def _screen(self, row: ParsedRow, cells: list[Any]) -> tuple[list[Any], Plan]:
+        """The cells the parsers may see, and the plan without the columns refused outright."""
+        cells, plan = list(cells), []
+        for step in self._plan:
+            index, column = step[0], step[1]
+            if index >= len(cells):
+                plan.append(step)
+                continue
+            cells[index], reason = screen(cells[index])
+            if reason is None:
+                plan.append(step)
+            else:
+                row.raw[column.field] = cells[index]
+                row.problems.append(self._problem(row.number, index, column.header, cells[index], reason))
+        return cells, plan
+
     def fail(self, row: ParsedRow, field_name: str, reason: str) -> None:
         """Add a problem on ``field_name``'s cell (a whole-row problem if the column is absent)."""
         index = self.position.get(field_name)
@@ -62,8 +86,9 @@ class RowParser:
 
 
 def shown_value(raw: Any, header: str) -> str:
-    """The cell as typed, shortened; ID numbers and mobiles are masked so reports can be shared."""
-    text = as_text(raw)
-    if header in MASKED_HEADERS and len(text) > 8:
-        return text[:4] + "*" * (len(text) - 8) + text[-4:]
-    return text if len(text) <= 40 else text[:37] + "..."
+    """The cell as typed, shortened and with control characters made visible; ID numbers and
+    mobiles get the masks the pages use, so a report can be shared and reveals no more than they do."""
+    text = visible(as_text(raw)[:SHOWN_CHARS * 4])
+    if header in MASKS:
+        return MASKS[header](text) if text else ""
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 3] + "..."

@@ -12,6 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.importing.columns import PERSON_COLUMNS, UNIT_COLUMNS, Column
+from tasks.importing.safe_cells import xlsx_row
 
 KINDS: dict[str, tuple[str, tuple[Column, ...]]] = {
     "units": ("机构", UNIT_COLUMNS),
@@ -36,7 +37,7 @@ def write_template(kind: str, out: Path) -> Path:
 
 
 def _header_cell(sheet: Worksheet, index: int, column: Column) -> None:
-    cell = sheet.cell(row=1, column=index, value=column.header)
+    cell = sheet.cell(row=1, column=index, value=column.header)  # our own constant headers
     cell.font = Font(bold=True, color="C00000" if column.required else "000000")
     cell.fill = PatternFill("solid", fgColor="FFF2CC" if column.required else "F2F2F2")
     if column.note:
@@ -57,7 +58,8 @@ def _instructions(sheet: Worksheet, columns: tuple[Column, ...]) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column in columns:
-        sheet.append((column.header, "必填" if column.required else "", column.note, "/".join(column.options)))
+        sheet.append(xlsx_row(sheet, (column.header, "必填" if column.required else "", column.note,
+                                      "/".join(column.options))))
     sheet.append(())
     sheet.append(("日期可写作 2024-03-01、2024/3/1、20240301，或使用Excel日期格式。",))
     sheet.append(("表头按名称匹配，列的顺序可以调整；红色列为必填。",))

@@ -16,7 +16,7 @@ from models.staffing.unit_writer import parent_code_map, write_units
 from tasks.importing.columns import UNIT_COLUMNS
 from tasks.importing.progress import Progress, Silent
 from tasks.importing.reader import open_table
-from tasks.importing.result import ImportResult, Refused, finish_batch, start_batch, suppress_refused
+from tasks.importing.result import ImportResult, Refused, run_batch
 from tasks.importing.rows import ParsedRow, RowParser
 
 
@@ -41,13 +41,12 @@ async def import_units(sessions: async_sessionmaker[AsyncSession], path: Path, *
                        actor: str = "cli", progress: Progress | None = None) -> ImportResult:
     """Import a units file; a refused import changes nothing and leaves an error report."""
     result = ImportResult("units", path, partial)
-    result.batch_id = await start_batch(sessions, "units", path, actor, partial)
-    checker, rows = _read(result, progress or Silent())
-    with suppress_refused():
+
+    async def work() -> None:
+        checker, rows = _read(result, progress or Silent())
         async with sessions() as session, session.begin():
             await _write(session, result, checker, rows)
-    await finish_batch(sessions, result, actor)
-    return result
+    return await run_batch(sessions, result, actor, work)
 
 
 Checked = list[tuple[ParsedRow, UnitRecord]]

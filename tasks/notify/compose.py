@@ -28,8 +28,7 @@ async def compose_due(rt: Runtime, now: datetime | None = None) -> list[int]:
         calendar = await load_calendar(session)
         due = await _due_groups(session, now, tz, calendar)
         unit_ids = [uid for s, _t, _r in due if (uid := _unit_of(s)) is not None]
-        per_unit = await items_by_unit(session, unit_ids,
-                                       now.astimezone(tz).date())
+        per_unit = await items_by_unit(session, unit_ids, now.astimezone(tz).date(), rt.settings.public_url)
         names = await _unit_names(session, due)
         rows = [await _compose(session, rt, state, target, repeat, per_unit, names, now)
                 for state, target, repeat in due]
@@ -69,7 +68,7 @@ async def _compose(session: AsyncSession, rt: Runtime, state: DigestState, targe
         items = per_unit.get(unit_id, [])
     else:
         items = await items_in_scope(session, target.id or 0, today, only_severe=state.group_key == "s1",
-                                     severe_since=state.last_sent_at)
+                                     severe_since=state.last_sent_at, base_url=rt.settings.public_url)
     digest = _digest(state, target, items, repeat, names, rt.settings.public_url)
     _clear(state, items, now, sent=digest is not None)
     if digest is None:
@@ -82,18 +81,26 @@ def _digest(state: DigestState, target: Target, items: list[Item], repeat: bool,
     current = {i.warning_id for i in items}
     previous = set(state.last_set)
     if state.group_key == "s1":
-        label = names.get(target.unit_id or 0, "全部机构")
+        label = scope_label(target, names)
         return Digest(label, items, new_ids=current, link=f"{public_url}/warnings?severity=S1&via=chat",
                       urgent=True, severe=True) if items else None
     new, resolved = current - previous, len(previous - current)
     if not repeat and not new and not resolved:
         return None  # only evidence changed: nothing an officer needs to hear about
     unit_id = _unit_of(state)
-    label = names.get(unit_id or target.unit_id or 0, "全部机构")
+    label = names.get(unit_id, "") if unit_id else scope_label(target, names)
     link = f"{public_url}/warnings?via=chat" + (f"&unit={unit_id}" if unit_id else "")
     urgent = state.urgent and any(i.severity == "S1" for i in items if i.warning_id in new)
     return Digest(label, items, new_ids=set() if repeat else new, resolved=0 if repeat else resolved,
                   repeat=repeat, link=link, urgent=urgent)
+
+
+def scope_label(target: Target, names: dict[int, str]) -> str:
+    """What a target covers, as its digests are titled: a unit, a unit and those below it, or all."""
+    if target.unit_id is None:
+        return "全部机构"
+    name = names.get(target.unit_id, "")
+    return f"{name}及下属单位" if target.subtree else name
 
 
 def _clear(state: DigestState, items: list[Item], now: datetime, *, sent: bool) -> None:

@@ -85,7 +85,7 @@ async def _notify(session: AsyncSession, rt: Runtime, raised: Raised, today: dat
     for row, step in raised:
         for target in _audience(targets, row, step["to"]):
             entry = groups.setdefault(target.id, {"target": target, "items": []})
-            entry["items"].append(to_item(row, today))
+            entry["items"].append(to_item(row, today, rt.settings.public_url))
     created = []
     for target_id, entry in groups.items():
         ids = sorted(i.warning_id for i in entry["items"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,24 +13,42 @@ from models.notify import items as rows
 from models.notify.items import ListedWarning
 from models.warnings.rules.catalogue import CATALOGUE
 
+# Chat lines sit beside a surname and a unit in groups of many people: a birth date, or a date that
+# is a birth date plus a fixed age (the retirement date), would identify the person. These rules
+# say what they mean without it; the portal, behind login, shows the dates.
+GROUP_SAFE: dict[str, Callable[[dict[str, Any]], str]] = {
+    "A11_ENTRY_AGE": lambda e: f"入编时年龄不符合规定（入编{e['entry']}）",
+    "B2_RETIRE_SOON": lambda e: "即将达到法定退休年龄，请提前做好退休和用编计划",
+    "B3_OVERDUE_RETIRE": lambda e: "已达到法定退休年龄，仍在编在职",
+}
 
-def to_item(row: ListedWarning, today: date) -> Item:
+
+def chat_summary(rule_code: str, evidence: dict[str, Any]) -> str:
+    """The one-line summary a chat message may carry (no birth-derived dates)."""
+    rule = CATALOGUE.get(rule_code)
+    summarise = GROUP_SAFE.get(rule_code) or (rule.summary if rule else None)
+    try:
+        return summarise(evidence) if summarise else ""
+    except (KeyError, TypeError):  # evidence written by an older rule version
+        return ""
+
+
+def to_item(row: ListedWarning, today: date, base_url: str = "") -> Item:
     rule = CATALOGUE.get(row.rule_code)
     evidence = row.evidence or {}
-    try:
-        summary = rule.summary(evidence) if rule else ""
-    except (KeyError, TypeError):
-        summary = ""
-    return Item(row.id, row.severity, rule.title if rule else row.rule_code, row.unit_name, evidence.get("name"),
-                summary, row.due_date, bool(row.due_date and row.due_date < today))
+    link = f"{base_url}/warnings/{row.id}?via=chat" if base_url else None
+    return Item(row.id, row.severity, rule.title if rule else "其他预警", row.unit_name, evidence.get("name"),
+                chat_summary(row.rule_code, evidence), row.due_date, bool(row.due_date and row.due_date < today),
+                link=link)
 
 
-async def items_by_unit(session: AsyncSession, unit_ids: list[int], today: date) -> dict[int, list[Item]]:
+async def items_by_unit(session: AsyncSession, unit_ids: list[int], today: date,
+                        base_url: str = "") -> dict[int, list[Item]]:
     found = await rows.by_unit(session, unit_ids=unit_ids)
-    return {uid: [to_item(row, today) for row in listed] for uid, listed in found.items()}
+    return {uid: [to_item(row, today, base_url) for row in listed] for uid, listed in found.items()}
 
 
 async def items_in_scope(session: AsyncSession, target_id: int, today: date, *, severe_since: datetime | None = None,
-                         only_severe: bool = False) -> list[Item]:
+                         only_severe: bool = False, base_url: str = "") -> list[Item]:
     found = await rows.in_scope(session, target_id=target_id, only_severe=only_severe, severe_since=severe_since)
-    return [to_item(row, today) for row in found]
+    return [to_item(row, today, base_url) for row in found]

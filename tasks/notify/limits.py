@@ -10,6 +10,10 @@
   delivery rows before deciding, so a flush costs a query, not a 10-minute block.
 * Per-user identical content once a day (浙政钉 / DingTalk work notifications drop repeats).
 * Per-phone SMS cap per day.
+* SMS numbers under the platform's flow control (``isv.BUSINESS_LIMIT_CONTROL`` /
+  ``DAY_LIMIT_CONTROL``): the number is held until its window passes; messages to other numbers
+  of the same target, and to other targets, go on. A flushed Redis forgets a hold: the next send
+  is refused by Aliyun again and the hold comes back, at the cost of one refused call.
 """
 
 from __future__ import annotations
@@ -74,3 +78,19 @@ async def sms_allowed(redis: Any, target_id: int, kind: str, today: date, cap: i
     count = await redis.incr(key)
     await redis.expire(key, 26 * 3600)
     return int(count) <= cap
+
+
+def _hold_key(phone: str) -> str:
+    return f"bzops:smshold:{hashlib.sha1(phone.encode(), usedforsecurity=False).hexdigest()[:20]}"
+
+
+async def hold_numbers(redis: Any, numbers: list[str], seconds: float) -> None:
+    """Hold ``numbers`` for ``seconds`` (the platform's flow-control window)."""
+    for phone in numbers:
+        await redis.set(_hold_key(phone), 1, ex=max(int(seconds), 1))
+
+
+async def held_for(redis: Any, numbers: list[str]) -> float:
+    """Seconds until every one of ``numbers`` may be sent to again (0: none is held)."""
+    waits = [await redis.ttl(_hold_key(phone)) for phone in numbers]
+    return float(max([w for w in waits if w and w > 0], default=0))

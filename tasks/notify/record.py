@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -55,7 +56,9 @@ async def record_failure(rt: Runtime, row: Outbox, target: Target, error: Channe
     async with transaction(rt.sessions) as session:
         if error.rate_limited:
             until = now + timedelta(seconds=error.retry_after or 600)
-            await _pause(session, row, target, error, ms, until)
+            local = until.astimezone(ZoneInfo(rt.settings.tz))
+            await _pause(session, row, target, error, ms, (until, f"{local:%Y-%m-%d %H:%M}"),
+                         whole_target=error.hold == "target")
             return SendResult("deferred", until)
         final = final or error.permanent or row.attempts > len(RETRY_SCHEDULE)
         status = "permanent" if error.permanent else "error"
@@ -72,12 +75,15 @@ async def record_failure(rt: Runtime, row: Outbox, target: Target, error: Channe
 
 
 async def _pause(session: AsyncSession, row: Outbox, target: Target, error: ChannelError, ms: int,
-                 until: datetime) -> None:
+                 until: tuple[datetime, str], *, whole_target: bool) -> None:
+    """Wait out a platform limit: the whole target (a throttled robot), or only this row (an SMS
+    number under flow control is held in Redis; the target's other messages go on)."""
     await attempts.record_delivery(session, row=row, target=target, status="rate_limited", ms=ms,
                                    error=str(error)[:500], code=error.code)
-    await attempts.target_paused(session, target=target, until=until, reason=f"被平台限流，暂停至 {until:%H:%M}",
-                                 at=utcnow())
-    await attempts.mark_paused(session, row=row, until=until)
+    if whole_target:
+        await attempts.target_paused(session, target=target, until=until[0], reason=f"被平台限流，暂停至 {until[1]}",
+                                     at=utcnow())
+    await attempts.mark_paused(session, row=row, until=until[0])
 
 
 async def _target_error(session: AsyncSession, target: Target, error: ChannelError, now: datetime) -> None:

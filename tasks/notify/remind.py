@@ -42,7 +42,7 @@ async def write_reminders(rt: Runtime, today: date | None = None, now: datetime 
         if stages is None:
             return []
         rows = await due_on(session, days=list(stages))
-        groups = await _group(session, rows, stages, today)
+        groups = await _group(session, rows, stages, today, rt.settings.public_url)
         created = await _write(session, rt, groups, today, now)
         await session.flush()
         return [row.id for row in created if row.id is not None]
@@ -51,7 +51,8 @@ async def write_reminders(rt: Runtime, today: date | None = None, now: datetime 
 Groups = dict[tuple[int, str, str], dict[str, Any]]
 
 
-async def _group(session: AsyncSession, rows: list[ListedWarning], stages: dict[date, str], today: date) -> Groups:
+async def _group(session: AsyncSession, rows: list[ListedWarning], stages: dict[date, str], today: date,
+                 base_url: str) -> Groups:
     targets = await covering_targets(session, purpose="reminder", unit_ids=sorted({r.unit_id for r in rows}))
     by_unit: dict[int, list[Covering]] = defaultdict(list)
     for target in targets:
@@ -62,7 +63,7 @@ async def _group(session: AsyncSession, rows: list[ListedWarning], stages: dict[
         for target in by_unit[row.unit_id]:
             key = (target.id, group_key(target, row.unit_id), stages[row.due_date])
             entry = groups.setdefault(key, {"target": target, "label": row.unit_name, "items": []})
-            entry["items"].append(to_item(row, today))
+            entry["items"].append(to_item(row, today, base_url))
             if key[1] == "all":
                 entry["label"] = "辖区"
     return groups

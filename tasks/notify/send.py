@@ -37,7 +37,7 @@ async def send_one(rt: Runtime, redis: Any, http: ApiClient, outbox_id: int, wor
     gated = await _gate(rt, redis, row, target, now)
     if gated is not None:
         return gated
-    return await _deliver(rt, http, row, target)
+    return await _deliver(rt, http, row, target, redis)
 
 
 async def _gate(rt: Runtime, redis: Any, row: Outbox, target: Target, now: datetime) -> SendResult | None:
@@ -56,18 +56,32 @@ async def _gate(rt: Runtime, redis: Any, row: Outbox, target: Target, now: datet
     if not await limits.first_today(redis, target.id or 0, target.kind, row.body, today):
         await record_suppressed(rt, row, target, "同一内容今日已发送给该用户（平台会丢弃重复内容）")
         return SendResult("suppressed")
+    held = await _held_numbers(rt, redis, target)
+    if held > 0:  # a number of this target is under the platform's flow control: wait for it, not the target
+        return await _defer(rt, row.id or 0, now + timedelta(seconds=held))
     if not await limits.sms_allowed(redis, target.id or 0, target.kind, today):
         await record_failure(rt, row, target, ChannelError("今日短信条数已达上限", code="sms_cap"), 0, final=True)
         return SendResult("failed")
     return None
 
 
-async def _deliver(rt: Runtime, http: ApiClient, row: Outbox, target: Target) -> SendResult:
+def _numbers(rt: Runtime, target: Target) -> list[str]:
+    return [str(n) for n in decrypt_config(rt.cipher, target).get("phone_numbers", [])] if target.kind == "sms" else []
+
+
+async def _held_numbers(rt: Runtime, redis: Any, target: Target) -> float:
+    numbers = _numbers(rt, target)
+    return await limits.held_for(redis, numbers) if numbers else 0.0
+
+
+async def _deliver(rt: Runtime, http: ApiClient, row: Outbox, target: Target, redis: Any = None) -> SendResult:
     started = time.monotonic()
     try:
         channel = registry.build(target.kind, decrypt_config(rt.cipher, target), http=http, settings=rt.settings)
         receipts: list[Receipt] = await channel.send(message_of(row))
     except ChannelError as error:
+        if error.hold == "recipient" and redis is not None:
+            await limits.hold_numbers(redis, _numbers(rt, target), error.retry_after or 3600)
         return await record_failure(rt, row, target, error, _ms(started))
     await record_success(rt, row, target, receipts, _ms(started))
     logger.info("outbox %s (%s) ok in %.2fs", row.id, target.kind, time.monotonic() - started)

@@ -8,7 +8,8 @@ should find.
 
 * Unit kinds: A8 (broken USCC check), C1 (one or two persons over the main type's quota),
   C5 (one unit deputy more than approved). C1 subjects are computed from the final counts of
-  the types the unit may use; a type it may not use at all is C4 (混编), never also C1.
+  every type, so a unit given a C4 (混编) person of a type it has no quota for is C1 too
+  (核定0名，实有1名), as domain §9 C1 says.
 * Person kinds: A1, A2, A3, A4 (ID problems: the importer refuses them, so they are only
   injected when writing to the database), A6 (the same person active in a second, later unit:
   both records are subjects), A10, A11, B3, B5, B6, C4, D1.

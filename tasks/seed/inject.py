@@ -14,7 +14,6 @@ from random import Random
 
 from models.staffing.records import PersonRecord
 from models.staffing.retirement import retirement_date
-from models.warnings.rules.common import type_allowed_for
 from tasks.seed.codes import break_id_check, impossible_id_date, legacy_id
 from tasks.seed.defects import DefectPlan, Manifest
 from tasks.seed.people import PersonFactory, UnitContext, Who, category
@@ -67,15 +66,16 @@ class UnitGenerator:
         return record
 
     def _check_counts(self, info: UnitInfo, records: list[PersonRecord]) -> None:
-        """C1 and C5 as the rules define them: active, 在编 persons against approved numbers."""
-        active = [r for r in records if r.in_est and r.status == "active"]
-        by_type = Counter(r.est_type for r in active)
-        for est_type, actual in sorted(by_type.items(), key=lambda kv: str(kv[0])):
-            approved = info.record.quotas.get(est_type or "", 0)
-            # A type the unit may not use at all is 混编 (C4), not 超编: the rules never report both.
-            if actual > approved and type_allowed_for(info.record.kind, info.record.name, est_type or ""):
+        """C1 and C5 as the rules define them: 在编 records of each type (whatever their status: a
+        B5/B6 person still occupies establishment) and active leaders, against approved numbers."""
+        by_type = Counter(r.est_type for r in records if r.in_est and r.est_type)
+        for est_type, actual in sorted(by_type.items()):
+            approved = info.record.quotas.get(est_type, 0)
+            # A type the unit may not use at all (a C4 person) has approved 0, so it is 超编 too.
+            if actual > approved:
                 self.manifest.unit("C1", info.record.code)
                 self.manifest.details["C1"].append([info.record.code, est_type, approved, actual])
+        active = [r for r in records if r.in_est and r.status == "active"]
         holders = Counter(POST_OF[r.leader_kind] for r in active if r.leader_kind in POST_OF)
         for (scope, rank), actual in sorted(holders.items()):
             approved = info.record.posts.get((scope, rank), 0)

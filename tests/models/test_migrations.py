@@ -33,3 +33,29 @@ async def test_0005_hides_the_county_and_the_sequence_of_stored_id_numbers(tmp_p
         async with rt.engine.connect() as conn:
             evidence = (await conn.execute(text("SELECT evidence FROM warning"))).scalar_one()
     assert json.loads(evidence) == {"id": "3301**************", "name": "张三"}
+
+
+async def test_0005_rewrites_legacy_numbers_and_mobiles_too(tmp_path: Path):
+    settings = base_settings(tmp_path, f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    async with runtime(settings) as rt:
+        await upgrade(rt.engine, settings, "0004")
+        async with rt.engine.begin() as conn:
+            await conn.execute(text(
+                "INSERT INTO unit (id, code, name, level, kind, is_cangong, path, depth, status, version, created_at, "
+                "updated_at) "
+                "VALUES (1, 'U1', '甲局', '50', 'gov', 0, '/1/', 0, 'active', 1, '2026-01-01', '2026-01-01')"))
+            await conn.execute(text(
+                "INSERT INTO person (id, unit_id, id_hash, id_enc, id_masked, id_status, id_area, name, status, "
+                "in_est, leader_kind, mobile_masked, version, created_at, updated_at) VALUES (1, 1, 'h', x'00', "
+                "'3301*******5123', 'legacy15', '330106', '张三', 'active', 1, 'none', '139****1111', 1, "
+                "'2026-01-01', '2026-01-01')"))
+            await conn.execute(text(
+                "INSERT INTO person_event (id, person_id, at, source, actor, kind, changes) VALUES (1, 1, "
+                "'2026-01-01', 'import', 'cli', 'update', :changes)"),
+                {"changes": json.dumps({"mobile": ["139****1111", "137****2222"], "post_title": ["科员", "副科长"]})})
+        await upgrade(rt.engine, settings)
+        async with rt.engine.connect() as conn:
+            person = (await conn.execute(text("SELECT id_masked, id_area, mobile_masked FROM person"))).one()
+            changes = (await conn.execute(text("SELECT changes FROM person_event"))).scalar_one()
+    assert tuple(person) == ("3301***********", "3301", "*******1111")
+    assert json.loads(changes) == {"mobile": ["*******1111", "*******2222"], "post_title": ["科员", "副科长"]}

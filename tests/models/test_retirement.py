@@ -98,8 +98,12 @@ def test_it_lets_a_per_person_override_replace_the_computed_age() -> None:
 
 @pytest.mark.parametrize("months", [0, -12])
 def test_it_refuses_a_non_positive_override(months: int) -> None:
-    with pytest.raises(ValueError, match="正数"):
+    with pytest.raises(ValueError, match=r"^退休年龄特殊规定必须为正数$"):
         retirement_date(date(1970, 1, 1), MALE, override_months=months)
+
+
+def test_it_accepts_the_smallest_positive_override() -> None:
+    assert retirement_date(date(1970, 1, 31), MALE, override_months=1) == date(1970, 2, 28)
 
 
 def test_it_refuses_an_unknown_category() -> None:
@@ -152,4 +156,51 @@ def test_it_refuses_unparsable_overrides(text: str) -> None:
 @pytest.mark.parametrize("text", ["6", "600", "58岁12个月", "39岁"])
 def test_it_refuses_implausible_overrides(text: str) -> None:
     with pytest.raises(ValueError, match="合理范围"):
+        parse_age_override(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("58岁11个月", (707, None)),  # the largest month count
+        ("58周岁11个月", (707, None)),
+        ("58 岁 11 个月", (707, None)),
+        ("５８岁１１个月", (707, None)),
+        ("40", (480, None)),  # the lower limit itself
+        ("40岁0个月", (480, None)),
+        ("70", (840, None)),  # the upper limit itself
+        ("70岁11个月", (851, None)),
+    ],
+)
+def test_it_accepts_overrides_up_to_the_limits(text: str, expected: tuple[int, None]) -> None:
+    assert parse_age_override(text) == expected
+
+
+@pytest.mark.parametrize("text", ["39岁11个月", "71", "71岁", "0", "58岁12个月", "60岁99个月"])
+def test_it_refuses_overrides_beyond_the_limits(text: str) -> None:
+    with pytest.raises(ValueError, match="合理范围"):
+        parse_age_override(text)
+
+
+@pytest.mark.parametrize("opener", list("（([〔【［<《,，;；:：、-—"))
+def test_every_separator_may_introduce_the_basis(opener: str) -> None:
+    closer = dict(zip("（([【［<《", "）)]】］>》", strict=True)).get(opener, "")
+    months, basis = parse_age_override(f"60岁{opener}中组发〔2015〕14号{closer}")
+    assert months == 720
+    # Brackets around the basis and a leading separator are dropped; 〔 belongs to the 文号 itself.
+    assert basis == ("〔中组发〔2015〕14号" if opener == "〔" else "中组发〔2015〕14号")
+
+
+@pytest.mark.parametrize(("text", "basis"), [
+    ("60岁，", None), ("60岁（）", None), ("60岁 ( 本人申请 ) ", "本人申请"), ("60岁——本人申请", "本人申请"),
+    ("60岁，：本人申请", "本人申请"), ("58岁6个月（依据）", "依据"), ("60岁(依据）", "依据"),
+    ("60岁（依据", "（依据"), ("60岁，依据）", "依据）"),  # only a whole pair of brackets is dropped
+])
+def test_it_trims_the_basis_text(text: str, basis: str | None) -> None:
+    assert parse_age_override(text)[1] == basis
+
+
+@pytest.mark.parametrize("text", ["60岁依据文件", "60岁 本人申请", "60岁6个月零5天", "58岁6个月7"])
+def test_it_refuses_text_after_the_age_without_a_separator(text: str) -> None:
+    with pytest.raises(ValueError, match="无法识别"):
         parse_age_override(text)

@@ -8,7 +8,16 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 import pytest
 
-from models.core.workdays import WorkCalendar, covered_years, is_year_covered
+from models.core.workdays import (
+    ENTERED,
+    ESTIMATE,
+    LIBRARY,
+    OVERRIDE,
+    WorkCalendar,
+    covered_years,
+    holiday_name,
+    is_year_covered,
+)
 
 MAKE_UP_DAYS = [
     date(2025, 1, 26),
@@ -86,7 +95,7 @@ def test_it_takes_the_first_working_day_after_a_saturday_as_plus_one() -> None:
     assert WorkCalendar().add_workdays(date(2025, 9, 27), 1) == (date(2025, 9, 28), False)
 
 
-def test_it_falls_back_to_monday_to_friday_for_2027_and_marks_it_estimated() -> None:
+def test_it_estimates_an_ordinary_2027_week_as_monday_to_friday_and_marks_it() -> None:
     calendar = WorkCalendar()
     assert calendar.is_workday(date(2027, 3, 5)) == (True, True)
     assert calendar.is_workday(date(2027, 3, 6)) == (False, True)
@@ -99,7 +108,8 @@ def test_it_falls_back_to_monday_to_friday_for_2027_and_marks_it_estimated() -> 
 def test_it_respects_an_override_making_a_2027_weekday_a_holiday() -> None:
     calendar = WorkCalendar({date(2027, 10, 1): False})
     assert calendar.is_workday(date(2027, 10, 1)) == (False, False)
-    assert calendar.add_workdays(date(2027, 9, 30), 1) == (date(2027, 10, 4), True)
+    # 10-04 and 10-05 are the estimate's National Day days in lieu of the weekend (before: Mon-Fri, 10-04).
+    assert calendar.add_workdays(date(2027, 9, 30), 1) == (date(2027, 10, 6), True)
 
 
 def test_it_does_not_mark_a_2027_day_estimated_when_only_overrides_were_examined() -> None:
@@ -123,8 +133,9 @@ def test_it_lets_an_override_turn_a_covered_weekend_into_a_working_day() -> None
 def test_it_marks_a_deadline_crossing_into_2027_as_estimated() -> None:
     calendar = WorkCalendar()
     assert calendar.add_workdays(date(2026, 12, 30), 1) == (date(2026, 12, 31), False)
-    assert calendar.add_workdays(date(2026, 12, 30), 5) == (date(2027, 1, 6), True)
-    assert calendar.add_workdays(date(2027, 1, 4), -2) == (date(2026, 12, 31), True)
+    # 2027-01-01 (a Friday) is 元旦 in the estimate; with Monday to Friday alone these were 01-06 and 12-31.
+    assert calendar.add_workdays(date(2026, 12, 30), 5) == (date(2027, 1, 7), True)
+    assert calendar.add_workdays(date(2027, 1, 4), -2) == (date(2026, 12, 30), True)
     assert calendar.workdays_between(date(2026, 12, 1), date(2026, 12, 31))[1] is False
     assert calendar.workdays_between(date(2026, 12, 31), date(2027, 1, 8))[1] is True
 
@@ -179,3 +190,53 @@ def test_it_adds_300_working_days_quickly() -> None:
         calendar.add_workdays(date(2025, 1, 1) + timedelta(days=offset), 300)
     assert time.perf_counter() - began < 1.0
     assert WorkCalendar().add_workdays(date(2025, 1, 1), 300) == (date(2026, 3, 20), False)
+
+
+SPRING_FESTIVAL_2027 = [date(2027, 2, 6), date(2027, 2, 7), date(2027, 2, 8)]
+# A made-up 2027 notice for the tests (the real one is not published yet): 02-05..02-11 off, 02-14 worked.
+NOTICE_2027 = {**{date(2027, 2, 5) + timedelta(days=i): False for i in range(7)}, date(2027, 2, 14): True}
+
+
+@pytest.mark.parametrize("day", SPRING_FESTIVAL_2027)
+def test_it_estimates_the_2027_spring_festival_from_the_lunar_calendar(day: date) -> None:
+    calendar = WorkCalendar()
+    assert calendar.is_workday(day) == (False, True)
+    assert calendar.source(day) == ESTIMATE and holiday_name(day) == "春节"
+
+
+def test_a_deadline_spanning_2027_02_05_lands_after_the_spring_festival() -> None:
+    due, estimated = WorkCalendar().add_workdays(date(2027, 2, 4), 1)
+    assert due > date(2027, 2, 8) and estimated  # Monday to Friday alone said 02-05
+    assert WorkCalendar().is_workday(due) == (True, True)
+    assert WorkCalendar().add_workdays(date(2027, 3, 1), 5) == (date(2027, 3, 8), True)  # no holiday: weekdays
+
+
+def test_entering_the_2027_schedule_removes_the_estimate() -> None:
+    partial = WorkCalendar(NOTICE_2027)  # the days typed in, the year not yet marked entered
+    assert partial.add_workdays(date(2027, 2, 4), 1) == (date(2027, 2, 12), True)  # 02-12 is the estimate's
+    assert partial.add_workdays(date(2027, 2, 12), 2) == (date(2027, 2, 15), True)
+    entered = WorkCalendar(NOTICE_2027, entered_years={2027})
+    assert entered.add_workdays(date(2027, 2, 4), 1) == (date(2027, 2, 12), False)
+    assert entered.add_workdays(date(2027, 2, 12), 2) == (date(2027, 2, 15), False)
+    assert entered.add_workdays(date(2027, 2, 12), 1) == (date(2027, 2, 14), False)  # the make-up Sunday
+    # Entered means exhaustive: a day the notice does not list is an ordinary day, not the estimate's.
+    assert entered.is_workday(date(2027, 4, 5)) == (True, False)
+    assert WorkCalendar().is_workday(date(2027, 4, 5)) == (False, True)  # 清明 in the estimate
+
+
+def test_it_names_the_source_of_each_day_and_year() -> None:
+    calendar = WorkCalendar({date(2027, 2, 14): True}, entered_years={2028})
+    assert calendar.source(date(2026, 2, 17)) == LIBRARY
+    assert calendar.source(date(2027, 2, 14)) == OVERRIDE
+    assert calendar.source(date(2027, 2, 15)) == ESTIMATE
+    assert calendar.source(date(2028, 1, 3)) == ENTERED
+    assert [calendar.year_source(y) for y in (2026, 2027, 2028)] == [LIBRARY, ESTIMATE, ENTERED]
+    assert holiday_name(date(2026, 2, 14)) == "春节" and holiday_name(date(2026, 3, 2)) == ""
+
+
+def test_it_estimates_2027_statutory_holidays_quickly() -> None:
+    calendar = WorkCalendar()
+    began = time.perf_counter()
+    for offset in range(50):
+        calendar.add_workdays(date(2027, 1, 1) + timedelta(days=offset), 300)
+    assert time.perf_counter() - began < 1.0

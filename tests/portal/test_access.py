@@ -37,6 +37,9 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str]]] = {
     "home": ("GET", "/", dict.fromkeys(PERSONAS[:-1], OK) | {"anonymous": LOGIN}),
     "unit": ("GET", "/units/{unit}", EVERYONE),
     "person": ("GET", "/persons/{person}", EVERYONE),
+    "person_reveal": ("POST", "/persons/{person}/reveal", {  # full ID number: steward, officer, admin
+        "steward": OK, "officer": OK, "leader": DENIED, "org": DENIED, "auditor": DENIED, "admin": OK,
+        "outsider": HIDDEN, "anonymous": LOGIN}),
     "warnings": ("GET", "/warnings", dict.fromkeys(PERSONAS[:-1], OK) | {"anonymous": LOGIN}),
     "warning": ("GET", "/warnings/{warning}", EVERYONE),
     "warning_act": ("POST", "/warnings/{warning}/acknowledge", EVERYONE),
@@ -44,6 +47,10 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str]]] = {
         p: HIDDEN for p in PERSONAS[:-2]}),  # the warning is visible, the file does not exist
     "rules": ("GET", "/admin/rules", DECIDERS | {"auditor": OK}),
     "rule_update": ("POST", "/admin/rules/A1_ID_INVALID", ADMIN_ONLY),
+    "holidays": ("GET", "/admin/holidays", DECIDERS | {"auditor": OK}),
+    "holiday_day": ("POST", "/admin/holidays/day", ADMIN_ONLY),
+    "holiday_import": ("POST", "/admin/holidays/import", ADMIN_ONLY),
+    "holiday_year": ("POST", "/admin/holidays/year", ADMIN_ONLY),
     "targets": ("GET", "/admin/targets", ADMIN_AUDITOR),
     "target_new": ("GET", "/admin/targets/new", ADMIN_ONLY),
     "target_create": ("POST", "/admin/targets/new", ADMIN_ONLY),
@@ -55,6 +62,9 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str]]] = {
     "target_enable": ("POST", "/admin/targets/{target}/enable", ADMIN_ONLY),
     "my_notifications": ("GET", "/me/notifications", dict.fromkeys(PERSONAS[:-1], OK) | {"anonymous": LOGIN}),
     "my_notifications_save": ("POST", "/me/notifications", dict.fromkeys(PERSONAS[:-1], OK) | {"anonymous": LOGIN}),
+    "accounts": ("GET", "/admin/accounts", ADMIN_ONLY),
+    "account_unlock": ("POST", "/admin/accounts/{account}/unlock", ADMIN_ONLY),
+    "address_unblock": ("POST", "/admin/accounts/addresses/unblock", ADMIN_ONLY),
     "login": ("GET", "/login", OPEN),
     "login_submit": ("POST", "/login", OPEN),
     "logout": ("POST", "/logout", OPEN),
@@ -83,7 +93,8 @@ async def objects(rt, world) -> dict[str, int]:
     async with rt.sessions() as session:
         warning = (await session.scalars(select(Warning).where(Warning.rule_code == "C1_OVER_QUOTA"))).one()
         person = (await session.scalars(select(Person).where(Person.unit_id == world.units["C1-A"]))).first()
-    return {"unit": world.units["C1-A"], "person": person.id, "warning": warning.id, "target": target.id}
+    return {"unit": world.units["C1-A"], "person": person.id, "warning": warning.id, "target": target.id,
+            "account": world.steward.id}
 
 
 def test_every_route_has_an_expectation(settings):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from models.accounts.store import reset_password
+from models.accounts.tables import Account
 from models.core.audit import recent
 from models.core.db import transaction
 from tests.portal.conftest import csrf_token, login
@@ -21,7 +22,7 @@ async def test_it_logs_in_and_out(client, world, rt):
     assert out.status == 303
     assert (await client.get("/", allow_redirects=False)).status == 302
     async with rt.sessions() as session:
-        assert [a.action for a in await recent(session)][:1] == ["login.ok"]
+        assert [a.action for a in await recent(session)][:2] == ["logout", "login.ok"]
 
 
 async def test_it_refuses_a_wrong_password_in_chinese(client, world):
@@ -29,11 +30,16 @@ async def test_it_refuses_a_wrong_password_in_chinese(client, world):
     assert response.status == 401 and "登录名或密码错误" in await response.text()
 
 
-async def test_it_locks_the_account_after_repeated_failures(client, world):
-    for _ in range(5):
-        await login(client, "steward", "wrong-password")
-    response = await login(client, "steward")
-    assert response.status == 401 and "账号已锁定" in await response.text()
+async def test_it_blocks_the_account_for_a_while_after_repeated_failures(client, world, rt):
+    for _ in range(4):
+        assert "登录名或密码错误" in await (await login(client, "steward", "wrong-password")).text()
+    fifth = await login(client, "steward", "wrong-password")
+    assert fifth.status == 401 and "暂时锁定，请1分钟后再试" in await fifth.text()
+    response = await login(client, "steward")  # even the right password waits out the block
+    assert response.status == 401 and "暂时锁定，请1分钟后再试" in await response.text()
+    async with rt.sessions() as session:
+        account = await session.get(Account, world.steward.id)
+        assert account.locked is False and account.locked_until is not None, "a block, not the admin lock"
 
 
 async def test_it_refuses_a_post_without_the_csrf_token(client, world):

@@ -39,7 +39,8 @@ async def test_it_shows_quota_against_actual_and_posts(as_user, world, rt):
                       person_record("C1-A", seq=107, status="retired", exit_date=None))
     client = await as_user("steward")
     html = await (await client.get(f"/units/{world.units['C1-A']}")).text()
-    assert re.search(r"<td>行政编制</td><td>5</td><td>3</td>\s*<td>2</td>", html)
+    # The retired person's 编制 is not released: it is still occupied (domain §9 C1).
+    assert re.search(r"<td>行政编制</td><td>5</td><td>4</td>\s*<td>1</td>", html)
     assert re.search(r"<td>单位领导正职</td><td>1</td>\s*<td>2 <strong>超职数</strong>", html)
 
 
@@ -54,3 +55,24 @@ async def test_it_fits_a_phone_screen(as_user, world):
     client = await as_user("officer")
     html = await (await client.get("/")).text()
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
+
+
+async def test_home_puts_units_with_problems_first_with_labelled_figures(as_user, world, rt):
+    from datetime import date
+
+    from models.core.db import transaction
+    from models.warnings.scan import run_scan
+
+    await add_persons(rt, *(person_record("C1-B", seq=101 + 2 * i) for i in range(6)))  # C1-B: 5 XZ approved
+    async with transaction(rt.sessions) as session:
+        await run_scan(session, as_of=date(2026, 11, 23), full=True)
+    client = await as_user("officer")
+    html = await (await client.get("/")).text()
+    listed = [int(i) for i in UNIT_LINK.findall(html)]
+    assert listed[0] == world.units["C1-B"], "the unit with open problems comes first"
+    assert "实有 6 / 核定 6 · 超编" not in html and "实有 6 / 核定 6" in html
+    assert re.search(r"预警 \d+", html) and "无预警" in html
+    county = await (await client.get(f"/units/{world.units['C1']}")).text()
+    assert "下属单位" in county and f'href="/units/{world.units["C1-A"]}"' in county
+    inbox = await (await client.get("/warnings")).text()
+    assert ">S1<" not in inbox and ">S2<" not in inbox and (">严重<" in inbox or ">一般<" in inbox)

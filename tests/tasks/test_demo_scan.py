@@ -37,4 +37,6 @@ async def test_the_demo_scan_finds_every_seeded_defect_and_nothing_else(rt):
     seeded = {rule: {s if isinstance(s, str) else tuple(s) for s in subjects}
               for rule, subjects in result.manifest["subjects"].items() if subjects}
     assert await found_subjects(rt) == seeded
+    # A 混编 person holds a type the unit has no quota for, so the unit is also 超编 for it (核定0名).
+    assert {subject[0] for subject in seeded["C4"]} <= seeded["C1"]
     assert len(seeded) >= 12  # "12 or more common-problem warnings run continuously"

@@ -39,7 +39,7 @@ async def test_it_imports_good_rows_with_ids_encrypted_and_masked(rt, tmp_path: 
     assert {p.id_area for p in stored} == {ids[0][:4]}, "only the city part of the area code in clear"
     assert all(ids[0].encode() not in p.id_enc for p in stored)
     assert rt.cipher.decrypt(stored[1].id_enc) == ids[1] and stored[1].sex == "F"
-    assert stored[0].mobile_masked == "139****1111"
+    assert stored[0].mobile_masked == "*******1111"
     assert [e.kind for e in await events(rt)] == ["create"] * 3
 
 
@@ -81,7 +81,7 @@ async def test_it_updates_on_reimport_and_records_before_and_after(rt, tmp_path:
     assert (result.counts.inserted, result.counts.updated) == (0, 1)
     update = (await events(rt))[-1]
     assert update.kind == "update" and update.source == "import"
-    assert update.changes == {"post_title": ["科员", "副科长"], "mobile": ["139****1111", "137****2222"]}
+    assert update.changes == {"post_title": ["科员", "副科长"], "mobile": ["*******1111", "*******2222"]}
     again = await run_import(rt, write_csv(tmp_path / "3.csv", PERSON_HEADERS, [changed]))
     assert again.counts.unchanged == 1 and len(await events(rt)) == 2
 
@@ -111,11 +111,13 @@ async def test_it_explains_ids_that_excel_turned_into_numbers(rt, tmp_path: Path
     assert "文本格式" in result.problems[0].reason
 
 
-async def test_it_offers_the_18_digit_form_of_a_legacy_id(rt, tmp_path: Path):
+async def test_it_explains_how_to_upgrade_a_legacy_id_without_spelling_out_the_number(rt, tmp_path: Path):
     await add_units(rt, unit_record("U1"))
     row = person_row(make_id(seq=101), "U1", 身份证号="330106850615123")
     result = await run_import(rt, write_csv(tmp_path / "p.csv", PERSON_HEADERS, [row]))
-    assert result.problems[0].reason.startswith("15位旧身份证号，请改为18位：33010619850615123")
+    reason = result.problems[0].reason
+    assert reason.startswith("15位旧身份证号，请改为18位") and "插入“19”" in reason
+    assert "123" not in reason and result.problems[0].value == "3301***********"
 
 
 async def test_it_needs_exit_date_for_leavers_and_entry_date_for_members(rt, tmp_path: Path):

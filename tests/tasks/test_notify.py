@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 from sqlalchemy import func, select, update
+from sqlmodel import col
 
 from bot.http import ApiClient
 from models.core.db import transaction, utcnow
 from models.core.workdays import WorkCalendar
 from models.notify.marks import scan_and_mark
 from models.notify.tables import Delivery, DigestState, Outbox, Target
-from models.warnings.tables import WarningEvent
+from models.warnings.tables import Warning, WarningEvent
 from tasks.notify.send import send_one
 from tasks.notify.sweep import sweep
 from tests.factories import add_persons, add_units, person_record, unit_record
@@ -218,3 +219,63 @@ async def test_a_sweep_at_the_present_moment_enqueues_what_it_composed(nrt, fake
     assert (outcome.composed, outcome.enqueued) == (1, 1)
     await run_worker()
     assert len(fakes.dingtalk.delivered) == 1
+
+
+async def test_sms_flow_control_holds_the_number_not_the_target(nrt, fakes, redis, add_target):
+    await add_units(nrt, unit_record("U1"))
+    fakes.sms.add_account("LTAI-t", "s3cret")
+    fakes.sms.daily_limit = 1
+    config = {"access_key_id": "LTAI-t", "access_key_secret": "s3cret", "sign_name": "某某县编办",
+              "template_code": "SMS_100001", "phone_numbers": ["13800000001"]}
+    busy = await add_target("专员短信", "U1", kind="sms", config=config)
+    other = await add_target("科长短信", "U1", kind="sms", config={**config, "phone_numbers": ["13900000002"]})
+    async with transaction(nrt.sessions) as session:
+        for key, target in (("a", busy), ("b", busy), ("c", other)):
+            session.add(Outbox(target_id=target.id, purpose="s1", title="t", body="b", idempotency_key=key))
+    async with aiohttp.ClientSession() as http_session:
+        api = ApiClient(http_session, allow_private=True)
+        results = [await send_one(nrt, redis, api, outbox_id, "w") for outbox_id in (1, 2, 3)]
+        again = await send_one(nrt, redis, api, 2, "w")
+        async with transaction(nrt.sessions) as session:
+            session.add(Outbox(target_id=busy.id, purpose="s1", title="t2", body="b2", idempotency_key="d"))
+        later = await send_one(nrt, redis, api, 4, "w")
+    assert [r.status for r in results] == ["sent", "deferred", "sent"]
+    assert later.status == "deferred" and later.retry_at > utcnow() + timedelta(hours=23)
+    assert again.status == "skipped", "the held row waits for its number's window, not retried at once"
+    async with nrt.sessions() as session:
+        held = await session.get(Target, busy.id)
+    assert held.paused_until is None and held.enabled, "the target itself is not paused"
+    assert fakes.sms.limit_violations == 1, "the held number is not called again while held"
+    rows = {r.idempotency_key: r for r in await outbox_rows(nrt)}
+    assert rows["b"].status == "pending" and rows["b"].next_attempt_at > utcnow() + timedelta(hours=23)
+
+
+async def test_a_county_digest_is_titled_after_its_scope_and_each_line_opens_its_warning(nrt, fakes, redis,
+                                                                                           add_target, run_worker):
+    await add_units(nrt, unit_record("C1", name="甲县"), unit_record("U1", name="甲县财政局", parent_code="C1",
+                                                                     quotas={"XZ": 1}))
+    old = date(DAY.year - 70, 1, 1)  # long past the retirement age: B3, whose date would reveal the birthday
+    await add_persons(nrt, person_record("U1", seq=101, name="王小明"), person_record("U1", seq=103, name="李大",
+                                                                                      birth=old))
+    await add_target("县编办群", "C1", subtree=True, group_by="all")
+    await scan(nrt)
+    await sweep(nrt, redis, at(12))
+    await run_worker()
+    [sent] = fakes.dingtalk.delivered
+    assert sent.payload["actionCard"]["title"].startswith("【紧急】甲县及下属单位：编制预警新增")
+    async with nrt.sessions() as session:
+        ids = sorted((await session.scalars(select(col(Warning.id)))).all())
+    for warning_id in ids:
+        assert f"](http://portal.test/warnings/{warning_id}?via=chat)" in sent.text
+    assert "已达到法定退休年龄，仍在编在职" in sent.text and f"{old.year}-" not in sent.text
+
+
+async def test_a_digest_without_severe_warnings_is_not_urgent(nrt, fakes, redis, add_target, run_worker):
+    await add_units(nrt, unit_record("U1", name="甲县财政局"))
+    await add_persons(nrt, person_record("U1", seq=101, education=None))  # A10 incomplete: 一般
+    await add_target("财政局群", "U1")
+    await scan(nrt)
+    await sweep(nrt, redis, at(12))
+    await run_worker()
+    [sent] = fakes.dingtalk.delivered
+    assert "紧急" not in sent.text and "一般" in sent.text

@@ -24,7 +24,7 @@ async def setup(nrt, add_target):
     await add_persons(nrt, person_record("SCH", seq=101, est_type="SY", entry_date=ENTRY, education=None,
                                          name="陈小红"))
     async with transaction(nrt.sessions) as session:
-        await scan_and_mark(session, as_of=date(2026, 11, 3), full=True)
+        await scan_and_mark(session, as_of=ENTRY, full=True)  # found on the entry day: due counts from it
     await add_target("学校群", "SCH", kind="log", config={}, purposes=("reminder", "escalation"))
     await add_target("教育局", "DEPT", kind="log", config={}, purposes=("escalation",))
     await add_target("市编办", "CITY", kind="log", config={}, purposes=("escalation",), subtree=True, group_by="all")

@@ -18,7 +18,6 @@ from models.staffing.ids import check_id, check_uscc, mask_id
 from models.staffing.records import PersonRecord, UnitRecord
 from models.staffing.retirement import add_months_clamped, category_for, retirement_date
 from models.staffing.tables import ImportBatch, Person, Unit
-from models.warnings.rules.common import type_allowed_for
 from tasks.importing.persons import import_persons
 from tasks.importing.units import import_units
 from tasks.seed.defects import DB_ONLY, TITLES
@@ -102,13 +101,12 @@ def person_rules(p: PersonRecord, unit_kind: str, repeats: Counter[str]) -> list
 
 
 def count_rules(units: list[UnitRecord], persons: list[PersonRecord]) -> tuple[list[str], list[str]]:
-    by_type = Counter((p.unit_code, p.est_type) for p in persons if is_active(p))
+    by_type = Counter((p.unit_code, p.est_type) for p in persons if p.in_est and p.est_type)  # any status
     posts = {"unit_chief": ("unit", "chief"), "unit_deputy": ("unit", "deputy"),
              "internal_chief": ("internal", "chief"), "internal_deputy": ("internal", "deputy")}
     holders = Counter((p.unit_code, posts[p.leader_kind]) for p in persons if is_active(p) and p.leader_kind in posts)
     quota = {u.code: u for u in units}
-    over = {code for (code, t), n in by_type.items()
-            if n > quota[code].quotas.get(t or "", 0) and type_allowed_for(quota[code].kind, quota[code].name, t or "")}
+    over = {code for (code, t), n in by_type.items() if n > quota[code].quotas.get(t, 0)}
     extra = {code for (code, key), n in holders.items() if n > quota[code].posts.get(key, 0)}
     return sorted(over), sorted(extra)
 

@@ -6,7 +6,8 @@
 - Persons: the clear area code keeps only the city (4 digits) and the masked form only the first
   4 characters. With the birth date and sex in clear, the old ``3301**********1234`` plus the full
   area code left a single candidate; now the county and the sequence stay unknown. Warning
-  evidence that carries a masked ID is rewritten the same way.
+  evidence that carries a masked ID is rewritten the same way, for numbers of every length.
+  Masked mobiles keep only their last 4 digits, in person rows and in their history.
 
 Revision ID: 0005
 Revises: 0004
@@ -26,7 +27,7 @@ down_revision = '0004'
 branch_labels = None
 depends_on = None
 
-MASK_TAIL = "*" * 14
+STARS = "*" * 24  # longer than any stored masked form (id_masked holds 24 characters)
 
 
 def upgrade() -> None:
@@ -54,16 +55,47 @@ def upgrade() -> None:
 
 
 def _hide_id_digits() -> None:
-    op.execute(f"UPDATE person SET id_area = substr(id_area, 1, 4), "
-               f"id_masked = substr(id_masked, 1, 4) || '{MASK_TAIL}' WHERE length(id_masked) = 18")
+    # Every length: 15-digit and malformed numbers had their last 4 characters shown too.
+    op.execute("UPDATE person SET id_area = substr(id_area, 1, 4) WHERE length(id_area) > 4")
+    op.execute(f"UPDATE person SET id_masked = substr(id_masked, 1, 4) || substr('{STARS}', 1, length(id_masked) - 4) "
+               "WHERE length(id_masked) > 8")
+    # Mobiles keep their last 4 digits only (the first 7 name the carrier block and its city).
+    op.execute(f"UPDATE person SET mobile_masked = substr('{STARS}', 1, length(mobile_masked) - 4) || "
+               "substr(mobile_masked, length(mobile_masked) - 3) WHERE length(mobile_masked) >= 8")
+    _rewrite_evidence()
+    _rewrite_event_mobiles()
+
+
+def _mask_id(masked: str) -> str:
+    return masked[:4] + "*" * (len(masked) - 4) if len(masked) > 8 else masked
+
+
+def _mask_mobile(masked: object) -> object:
+    if not isinstance(masked, str) or len(masked) < 8:
+        return masked
+    return "*" * (len(masked) - 4) + masked[-4:]
+
+
+def _rewrite_evidence() -> None:
     warning = sa.table('warning', sa.column('id', sa.Integer()), sa.column('evidence', sa.JSON()))
     bind = op.get_bind()
     for row in bind.execute(sa.select(warning.c.id, warning.c.evidence)).all():
         evidence = dict(row.evidence or {})
         masked = evidence.get('id')
-        if isinstance(masked, str) and len(masked) == 18:
-            evidence['id'] = masked[:4] + MASK_TAIL
+        if isinstance(masked, str) and _mask_id(masked) != masked:
+            evidence['id'] = _mask_id(masked)
             bind.execute(warning.update().where(warning.c.id == row.id).values(evidence=evidence))
+
+
+def _rewrite_event_mobiles() -> None:
+    event = sa.table('person_event', sa.column('id', sa.Integer()), sa.column('changes', sa.JSON()))
+    bind = op.get_bind()
+    query = sa.select(event.c.id, event.c.changes).where(sa.cast(event.c.changes, sa.Text).like('%"mobile"%'))
+    for row in bind.execute(query).all():
+        changes = dict(row.changes or {})
+        if isinstance(changes.get('mobile'), list):
+            changes['mobile'] = [_mask_mobile(value) for value in changes['mobile']]
+            bind.execute(event.update().where(event.c.id == row.id).values(changes=changes))
 
 
 def downgrade() -> None:

@@ -15,6 +15,15 @@ SEVERITIES = {"S1": "严重", "S2": "一般", "S3": "提示"}
 # How a rule's deadline is counted: from the day it was first detected, from the row's anchor date
 # (e.g. 入编日期), or from the end of the anchor's month (retirement: the month the age is reached).
 DUE_FROM = ("detected", "anchor", "anchor_month_end")
+# Anchor-based deadlines never start before the problem was first found, or before this optional
+# effective date of the rule ("YYYY-MM-DD"; "" for none): see models.warnings.deadlines.
+EFFECTIVE_FROM = "effective_from"
+EFFECTIVE_LABEL = "生效日期（YYYY-MM-DD；期限起算不早于此日，留空则不早于首次发现之日）"
+
+
+def floor_note(event: str) -> str:
+    """The sentence each anchor-based rule's basis carries, saying where its deadline starts."""
+    return f"期限自{event}起按工作日计算，但不早于系统首次发现该问题之日；规则设定了生效日期的，不早于生效日期。"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, and_, case, false, literal, null, or_, select
 from sqlalchemy.sql.elements import Label
 
-from models.staffing.tables import PERSON, UNIT
+from models.staffing.tables import PERSON
 from models.warnings.rules.base import RuleContext
 
 MACHINE_KINDS = ("party", "npc", "gov", "cppcc", "discipline", "court", "procuratorate", "democratic", "mass")
@@ -68,7 +68,3 @@ def missing_list(fields: dict[str, str]) -> ColumnElement[str]:
     for part in parts:
         result = result + part
     return result
-
-
-def unit_join() -> Any:
-    return PERSON.join(UNIT, UNIT.c.id == PERSON.c.unit_id)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, or_
 
 from models.staffing.tables import PERSON, UNIT
-from models.warnings.rules.base import RuleContext, RuleDef, Window, window
+from models.warnings.rules.base import EFFECTIVE_FROM, EFFECTIVE_LABEL, RuleContext, RuleDef, Window, floor_note, window
 from models.warnings.rules.common import person_hit
 from models.warnings.rules.sql import active
 
@@ -33,7 +33,8 @@ RULES = [
             "人员应在编制所在单位任职；借调、挂职须有备案。", "D", _post_unit_differs,
             lambda e: "编制所在单位与任职单位不一致", deadline_days=10),
     RuleDef("D2_POST_INFO", "职务变动未及时更新", "S2",
-            "单位领导职数核定后，须在规定工作日内完善领导人员的任职日期和任职文号。", "D", _post_info_late,
-            lambda e: f"职数核定于{e['approved_on']}，任职信息未完善", deadline_days=30, due_from="anchor",
+            "单位领导职数核定后，须在规定工作日内完善领导人员的任职日期和任职文号。" + floor_note("职数核定之日"), "D",
+            _post_info_late, lambda e: f"职数核定于{e['approved_on']}，任职信息未完善", deadline_days=30,
+            due_from="anchor", params={EFFECTIVE_FROM: ""}, param_labels={EFFECTIVE_FROM: EFFECTIVE_LABEL},
             windows=_approval_windows),
 ]

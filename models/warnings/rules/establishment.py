@@ -8,6 +8,7 @@ from sqlalchemy import Select, and_, case, func, literal, select, union_all
 
 from models.staffing.tables import PERSON, QUOTA, UNIT
 from models.staffing.tables import POST_QUOTA as POSTS
+from models.staffing.units import occupies_establishment
 from models.warnings.rules.base import RuleContext, RuleDef
 from models.warnings.rules.common import ALLOWED_TYPES, ZF_GOV_KEYWORDS, person_hit, type_allowed, unit_hit
 from models.warnings.rules.sql import active, scope_units
@@ -22,12 +23,15 @@ TYPE_LABELS = {"XZ": "行政编制", "ZF": "政法专项编制", "SY": "事业�
 def _counts(ctx: RuleContext) -> Any:
     """(unit, type) pairs that have a quota or an occupant, with approved and actual numbers.
 
+    Actual is every record 在编 in the unit with the type, whatever its 人员状态 (the predicate the
+    unit pages use: models.staffing.units.occupies_establishment).
+
     An incremental scan restricts both sides to its scope before aggregating, rather than
     filtering the finished pairs: that keeps the aggregate small and leaves the planner no
     reason to re-run an aggregate over every person for each unit in scope. The counts are one
     CTE, used twice but computed once."""
     occupants = select(PERSON.c.unit_id, PERSON.c.est_type, func.count().label("n")).where(
-        active(), PERSON.c.est_type.is_not(None)).group_by(PERSON.c.unit_id, PERSON.c.est_type)
+        occupies_establishment()).group_by(PERSON.c.unit_id, PERSON.c.est_type)
     actual = ctx.scoped(occupants, PERSON.c.unit_id).cte("actual")
     quotas = ctx.scoped(select(QUOTA.c.unit_id, QUOTA.c.est_type), QUOTA.c.unit_id)
     pairs = quotas.union(select(actual.c.unit_id, actual.c.est_type)).subquery()
@@ -47,8 +51,10 @@ def _count_hit(ctx: RuleContext) -> tuple[Select[Any], Any]:
 
 
 def _over_quota(ctx: RuleContext) -> Select[Any]:
+    # A type the unit may not use at all has approved 0: its occupants are 超编 for that type here,
+    # and each of them 混编 in C4.
     query, c = _count_hit(ctx)
-    return query.where(c.c.actual > c.c.approved, type_allowed(c.c.kind, c.c.name, c.c.est_type, ctx))
+    return query.where(c.c.actual > c.c.approved)
 
 
 def _at_quota(ctx: RuleContext) -> Select[Any]:
@@ -100,9 +106,11 @@ def _over_posts(ctx: RuleContext) -> Select[Any]:
 MATRIX = {"allowed": ALLOWED_TYPES, "zf_gov_keywords": ZF_GOV_KEYWORDS}
 
 RULES = [
-    RuleDef("C1_OVER_QUOTA", "超编", "S1", "实有人员不得超过核定编制，各编制类型分别计算（国务院令第486号）。", "C",
+    RuleDef("C1_OVER_QUOTA", "超编", "S1",
+            "实有人员不得超过核定编制，各编制类型分别计算（国务院令第486号）；已退休、调出等但未出编的人员仍占编制，"
+            "未核定的编制类型按核定0名计算。", "C",
             _over_quota, lambda e: f"{TYPE_LABELS.get(e['type'], e['type'])}核定{e['approved']}名，实有{e['actual']}名",
-            deadline_days=20, params=MATRIX, subject="unit"),
+            deadline_days=20, subject="unit"),
     RuleDef("C2_AT_QUOTA", "平编", "S3", "满编单位新进人员须先出后进（出一进一）。", "C", _at_quota,
             lambda e: f"{TYPE_LABELS.get(e['type'], e['type'])}核定{e['approved']}名，已满编", subject="unit",
             enabled=False),

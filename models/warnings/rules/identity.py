@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 
 from models.staffing.persons import PROFILE_FIELDS
 from models.staffing.tables import PERSON, UNIT
-from models.warnings.rules.base import RuleContext, RuleDef, window
+from models.warnings.rules.base import EFFECTIVE_FROM, EFFECTIVE_LABEL, RuleContext, RuleDef, floor_note, window
 from models.warnings.rules.common import missing_list, person_hit, unit_hit
 from models.warnings.rules.sql import active, yyyymmdd
 
@@ -16,10 +17,10 @@ ID_PROBLEMS = {"length": "长度不是18位", "charset": "含有非法字符", "
                "date": "出生日期不是有效日期", "legacy15": "仍是15位旧号码"}
 
 
-def _id_status(*statuses: str) -> Any:
-    def query(ctx: RuleContext) -> Select[Any]:
-        return person_hit(ctx, PERSON.c.id_status.label("ev_status")).where(PERSON.c.id_status.in_(statuses))
-    return query
+def _id_status(statuses: tuple[str, ...], ctx: RuleContext) -> Select[Any]:
+    # Bound with functools.partial below, not built by a closure: the query stays a plain
+    # module-level function that mutation testing can reach (tests/mutation).
+    return person_hit(ctx, PERSON.c.id_status.label("ev_status")).where(PERSON.c.id_status.in_(statuses))
 
 
 def _mismatch(ctx: RuleContext) -> Select[Any]:
@@ -80,15 +81,15 @@ ORGAN_PREFIXES = {"party": ["11"], "npc": ["11"], "gov": ["11"], "cppcc": ["11"]
 
 RULES = [
     RuleDef("A1_ID_INVALID", "身份证号无效", "S1", "公民身份号码须符合GB 11643：18位、校验位正确。", "A",
-            _id_status("length", "charset", "checksum"), lambda e: f"身份证号{ID_PROBLEMS.get(e['status'], '')}",
-            deadline_days=5),
+            partial(_id_status, ("length", "charset", "checksum")),
+            lambda e: f"身份证号{ID_PROBLEMS.get(e['status'], '')}", deadline_days=5),
     RuleDef("A2_ID_DATE", "身份证号出生日期无效", "S1", "身份证号第7–14位须为真实的出生日期。", "A",
-            _id_status("date"), lambda e: "身份证号中的出生日期不是有效日期", deadline_days=5),
+            partial(_id_status, ("date",)), lambda e: "身份证号中的出生日期不是有效日期", deadline_days=5),
     RuleDef("A3_ID_MISMATCH", "身份证号与性别或出生日期不符", "S2",
             "身份证号第17位奇数为男、偶数为女；第7–14位为出生日期，须与登记信息一致。", "A", _mismatch,
             lambda e: "出生日期或性别与身份证号不一致", deadline_days=10),
     RuleDef("A4_ID_LEGACY", "仍为15位旧身份证号", "S2", "1999年起公民身份号码为18位，旧号码应升位。", "A",
-            _id_status("legacy15"), lambda e: "15位旧身份证号，应更新为18位", deadline_days=10),
+            partial(_id_status, ("legacy15",)), lambda e: "15位旧身份证号，应更新为18位", deadline_days=10),
     RuleDef("A6_DUPLICATE", "一人多编（重复在编）", "S1", "同一人员只能占用一个编制，不得在两个单位同时在编。", "A",
             _duplicates, lambda e: f"同一身份证号在{e['records']}个单位同时在编", deadline_days=5),
     RuleDef("A8_USCC_INVALID", "统一社会信用代码无效", "S1", "统一社会信用代码须符合GB 32100（18位、校验位正确）。",
@@ -98,9 +99,10 @@ RULES = [
             lambda e: f"统一社会信用代码 {e['uscc']} 的类别码与机构类别不符", subject="unit",
             params={"prefixes": ORGAN_PREFIXES}),
     RuleDef("A10_INCOMPLETE", "入编后信息未及时完善", "S2",
-            "新进人员入编后须在规定工作日内完善实名制信息。", "A", _incomplete,
+            "新进人员入编后须在规定工作日内完善实名制信息。" + floor_note("入编之日"), "A", _incomplete,
             lambda e: f"缺少：{e['missing'].rstrip('、')}", deadline_days=5, due_from="anchor",
-            params={"fields": list(PROFILE_FIELDS)}, param_labels={"fields": "必填信息项"}, windows=_entry_windows),
+            params={"fields": list(PROFILE_FIELDS), EFFECTIVE_FROM: ""},
+            param_labels={"fields": "必填信息项", EFFECTIVE_FROM: EFFECTIVE_LABEL}, windows=_entry_windows),
     RuleDef("A11_ENTRY_AGE", "入编年龄异常", "S1", "入编时应年满18周岁且未达到法定退休年龄。", "A", _entry_age,
             lambda e: f"出生{e['birth']}，入编{e['entry']}", deadline_days=5, params={"min_age": 18},
             param_labels={"min_age": "最低入编年龄"}),

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, case, literal
 
 from models.staffing.tables import PERSON
-from models.warnings.rules.base import RuleContext, RuleDef, Window, window
+from models.warnings.rules.base import EFFECTIVE_FROM, EFFECTIVE_LABEL, RuleContext, RuleDef, Window, floor_note, window
 from models.warnings.rules.common import person_hit
 from models.warnings.rules.sql import active
 
@@ -49,14 +50,20 @@ def _overdue_windows(ctx: RuleContext) -> list[Window]:
     return [window(PERSON.c.retire_on, before - timedelta(days=1), now - timedelta(days=1))]
 
 
-def _left_but_in_establishment(*statuses: str) -> Any:
-    def query(ctx: RuleContext) -> Select[Any]:
-        hit = person_hit(ctx, PERSON.c.status.label("ev_status"), PERSON.c.exit_date.label("ev_exit"),
-                         anchor=PERSON.c.exit_date)
-        return hit.where(PERSON.c.in_est.is_(True), PERSON.c.status.in_(statuses))
-    return query
+def _left_but_in_establishment(statuses: tuple[str, ...], ctx: RuleContext) -> Select[Any]:
+    # Bound with functools.partial (see identity._id_status).
+    hit = person_hit(ctx, PERSON.c.status.label("ev_status"), PERSON.c.exit_date.label("ev_exit"),
+                     anchor=PERSON.c.exit_date)
+    return hit.where(PERSON.c.in_est.is_(True), PERSON.c.status.in_(statuses))
 
 
+def _since(day: str | None) -> str:
+    """The "已于2026-11-02" before an exit, or just "已" when the record lacks the date (never "None")."""
+    return f"已于{day}" if day else "已"
+
+
+# The optional effective date of an anchor-based deadline (models.warnings.deadlines).
+EFFECTIVE: dict[str, Any] = {"params": {EFFECTIVE_FROM: ""}, "param_labels": {EFFECTIVE_FROM: EFFECTIVE_LABEL}}
 EXIT_LABELS = {"retired": "退休", "transferred": "调出", "resigned": "辞职", "dismissed": "辞退", "expelled": "开除",
                "deceased": "死亡"}
 
@@ -67,14 +74,17 @@ RULES = [
             param_labels={"notice_days": "提前提示天数", "urgent_days": "转为一般预警的天数"},
             windows=_approaching_windows),
     RuleDef("B3_OVERDUE_RETIRE", "应退休未退休", "S1",
-            "达到法定退休年龄（2024年渐进式延迟退休办法）应按时办理退休，并核销编制。", "B", _overdue,
-            lambda e: f"已于{e['retire_on']}达到法定退休年龄，仍在编在职", deadline_days=10,
-            due_from="anchor_month_end", windows=_overdue_windows),
-    RuleDef("B5_RETIRED_IN_EST", "退休未出编", "S1", "人员退休后应在规定工作日内办理出编、核销编制。", "B",
-            _left_but_in_establishment("retired"), lambda e: f"已于{e['exit']}退休，编制未核销",
-            deadline_days=10, due_from="anchor"),
-    RuleDef("B6_EXIT_IN_EST", "调出辞职等未出编", "S1", "人员调出、辞职、辞退、开除、死亡后应及时出编。", "B",
-            _left_but_in_establishment(*EXITS),
-            lambda e: f"已于{e['exit']}{EXIT_LABELS.get(e['status'], '离岗')}，编制未核销",
-            deadline_days=10, due_from="anchor"),
+            "达到法定退休年龄（2024年渐进式延迟退休办法）应按时办理退休，并核销编制。"
+            + floor_note("达到退休年龄当月的月末"),
+            "B", _overdue, lambda e: f"已于{e['retire_on']}达到法定退休年龄，仍在编在职", deadline_days=10,
+            due_from="anchor_month_end", windows=_overdue_windows, **EFFECTIVE),
+    RuleDef("B5_RETIRED_IN_EST", "退休未出编", "S1",
+            "人员退休后应在规定工作日内办理出编、核销编制。" + floor_note("退休之日"), "B",
+            partial(_left_but_in_establishment, ("retired",)), lambda e: f"{_since(e['exit'])}退休，编制未核销",
+            deadline_days=10, due_from="anchor", **EFFECTIVE),
+    RuleDef("B6_EXIT_IN_EST", "调出辞职等未出编", "S1",
+            "人员调出、辞职、辞退、开除、死亡后应及时出编。" + floor_note("调出、辞职等离开之日"), "B",
+            partial(_left_but_in_establishment, EXITS),
+            lambda e: f"{_since(e['exit'])}{EXIT_LABELS.get(e['status'], '离岗')}，编制未核销",
+            deadline_days=10, due_from="anchor", **EFFECTIVE),
 ]
