@@ -26,7 +26,7 @@ from models.accounts.permissions import Action, can
 from models.accounts.scope import scope_for
 from models.accounts.sessions import SessionPolicy, live_session, touch
 from models.accounts.tables import Account
-from models.core.db import database_busy, transaction, utcnow
+from models.core.db import database_busy, saved_id, transaction, utcnow
 from models.core.runtime import Runtime
 from models.core.settings import Settings
 from portal.keys import ACCOUNT, CSRF, RUNTIME, SCOPE, SETTINGS
@@ -68,7 +68,7 @@ async def load_account(request: web.Request) -> Account | None:
         if live is None or account is None or account.locked:
             request[SESSION_ENDED] = True
             return None
-        request[SCOPE] = await scope_for(session, account_id=account.id or 0, role=account.role)
+        request[SCOPE] = await scope_for(session, account_id=saved_id(account), role=account.role)
     if live.needs_touch:
         await _touch(rt, live.id, now)
     return account
@@ -144,15 +144,6 @@ def to_login(request: web.Request) -> web.HTTPException:
     if not page and request.headers.get("HX-Request") == "true":  # a swapped-in login page is a dead end
         return web.HTTPOk(headers={"HX-Redirect": location}, text="")
     return web.HTTPFound(location) if page else web.HTTPSeeOther(location)
-
-
-def login_required(handler: Handler) -> Handler:
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        if request.get(ACCOUNT) is None:
-            raise to_login(request)
-        return await handler(request)
-    wrapped.__name__ = handler.__name__
-    return wrapped
 
 
 def requires(action: Action) -> Callable[[Handler], Handler]:

@@ -6,6 +6,7 @@ from datetime import date
 
 from aiohttp import web
 
+from models.accounts.tables import Account
 from models.core.db import local_today
 from models.core.decision import Actor
 from portal.auth import client_ip
@@ -16,6 +17,13 @@ MAX_PAGE = 100_000  # past any real listing; bigger numbers would overflow the d
 
 def today(request: web.Request) -> date:
     return local_today(request.app[SETTINGS].tz)
+
+
+def account_of(request: web.Request) -> Account:
+    """The signed-in account of a view that requires login."""
+    account = request[ACCOUNT]
+    assert account is not None, "views that act require login"
+    return account
 
 
 def actor(request: web.Request) -> Actor:

@@ -23,7 +23,7 @@ from models.accounts import throttle
 from models.accounts.store import AccountError, check_hash, dummy_hash, get_account
 from models.accounts.tables import Account
 from models.core import audit
-from models.core.db import utcnow
+from models.core.db import saved_id, utcnow
 from models.core.tables import AUDIT_LOG as AL
 
 WRONG = "登录名或密码错误"
@@ -113,11 +113,11 @@ async def _blocked(session: AsyncSession, login: str, account: Account | None, i
                                                         "failures": count.failures})
     if account is None or count.failures != max(policy.max_failures, 1):
         return None
-    return BlockNotice(account.id or 0, account.login, account.display_name, now, count.blocked_until, ip)
+    return BlockNotice(saved_id(account), account.login, account.display_name, now, count.blocked_until, ip)
 
 
 async def _success(session: AsyncSession, login: str, account: Account, ip: str | None, now: datetime) -> LoginOk:
-    blocks = await blocks_since(session, account_id=account.id or 0, since=account.last_login_at)
+    blocks = await blocks_since(session, account_id=saved_id(account), since=account.last_login_at)
     await throttle.clear(session, key=throttle.account_key(login))
     account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
     await _audit(session, login, "login.ok", account, ip, None)

@@ -21,7 +21,7 @@ from models.accounts import sessions, throttle
 from models.accounts.permissions import Action, require
 from models.accounts.tables import Account, AccountScope
 from models.core import audit
-from models.core.db import utcnow
+from models.core.db import saved_id, utcnow
 from models.core.enums import Role
 from models.staffing.tables import Unit
 
@@ -110,7 +110,7 @@ async def reset_password(session: AsyncSession, *, login: str, password: str, ac
     account.password_hash = hash_password(password)
     account.failed_logins, account.locked_until, account.updated_at = 0, None, utcnow()
     await throttle.clear(session, key=throttle.account_key(account.login))
-    ended = await sessions.revoke_all(session, account_id=account.id or 0, now=utcnow())
+    ended = await sessions.revoke_all(session, account_id=saved_id(account), now=utcnow())
     await audit.record(session, actor=actor, action="account.reset_password", object_type="account",
                        object_id=account.id, detail={"sessions_ended": ended})
     return account
@@ -125,7 +125,7 @@ async def set_lock(session: AsyncSession, *, login: str, locked: bool, reason: s
         await _unlock(session, account, actor=actor, ip=None)
         return account
     account.locked, account.lock_reason, account.updated_at = True, reason, utcnow()
-    ended = await sessions.revoke_all(session, account_id=account.id or 0, now=utcnow())
+    ended = await sessions.revoke_all(session, account_id=saved_id(account), now=utcnow())
     await audit.record(session, actor=actor, action="account.lock", object_type="account", object_id=account.id,
                        detail={"reason": reason, "sessions_ended": ended})
     return account
@@ -189,7 +189,7 @@ class AccountRow:
 async def account_rows(session: AsyncSession, *, now: datetime) -> list[AccountRow]:
     """Every account by role and login, with its lock state."""
     query = select(Account).order_by(col(Account.role), col(Account.login))
-    return [AccountRow(a.id or 0, a.login, a.display_name, a.role, a.locked, a.lock_reason,
+    return [AccountRow(saved_id(a), a.login, a.display_name, a.role, a.locked, a.lock_reason,
                        a.locked_until if a.locked_until and a.locked_until > now else None, a.failed_logins,
                        a.last_login_at) for a in (await session.scalars(query)).all()]
 

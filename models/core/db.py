@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import DateTime, Table, event, text
 from sqlalchemy.engine import Dialect
@@ -105,3 +105,15 @@ def local_today(tz: str) -> date:
 def table_of(model: type[SQLModel]) -> Table:
     """The Core table behind a SQLModel class (SQLModel does not type ``__table__``)."""
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+class _Saved(Protocol):
+    id: int | None
+
+
+def saved_id(row: _Saved) -> int:
+    """The primary key of a row that has been flushed. SQLModel types ``id`` as optional until then;
+    a missing one is a programming error, not something to paper over with 0."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id

@@ -13,6 +13,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from models.core.db import saved_id
 from models.notify.tables import Delivery, Outbox, Target
 from models.warnings.tables import WARNING_EVENT as EVENT
 
@@ -21,7 +22,7 @@ async def record_delivery(session: AsyncSession, *, row: Outbox, target: Target,
                           error: str | None = None, code: str | None = None, parts: int = 1,
                           message_id: str | None = None, request_id: str | None = None) -> None:
     """A delivery row for the row's current attempt."""
-    session.add(Delivery(outbox_id=row.id or 0, target_id=target.id or 0, attempt=row.attempts, status=status,
+    session.add(Delivery(outbox_id=saved_id(row), target_id=saved_id(target), attempt=row.attempts, status=status,
                          duration_ms=ms, error=error, code=code, parts=parts, message_id=message_id,
                          request_id=request_id))
 

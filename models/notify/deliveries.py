@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.core import audit
-from models.core.db import utcnow
+from models.core.db import saved_id, utcnow
 from models.core.tables import AuditLog
 from models.notify.tables import PURPOSES, Delivery, Outbox, Target
 from models.notify.targets import TargetError
@@ -93,7 +93,7 @@ async def queue_test_message(session: AsyncSession, *, target: Target, title: st
     """An outbox row of purpose ``test`` for ``target``, due now, with a key no other row has."""
     now = now or utcnow()
     key = f"test-t{target.id}-{now:%Y%m%d%H%M%S%f}"
-    row = Outbox(target_id=target.id or 0, purpose="test", title=title, body=body, link=link,
+    row = Outbox(target_id=saved_id(target), purpose="test", title=title, body=body, link=link,
                  idempotency_key=key, next_attempt_at=now)
     session.add(row)
     await session.flush()

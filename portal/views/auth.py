@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.accounts.login import LoginOk, LoginPolicy, LoginRefused, authenticate
 from models.accounts.sessions import forget_dead, open_session, revoke
 from models.accounts.store import AccountError
-from models.core.db import transaction, utcnow
+from models.core.db import saved_id, transaction, utcnow
 from models.core.settings import Settings
 from portal.auth import SESSION_COOKIE, client_ip, end_session, issue_session, session_policy
 from portal.keys import ACCOUNT, RUNTIME, SETTINGS
@@ -76,8 +76,8 @@ async def _tell_owner(request: web.Request, session: AsyncSession, error: Accoun
 
 async def _open(request: web.Request, session: AsyncSession, ok: LoginOk, ip: str | None) -> str:
     now, policy = utcnow(), session_policy(request.app[SETTINGS])
-    await forget_dead(session, account_id=ok.account.id or 0, policy=policy, now=now)
-    return await open_session(session, account_id=ok.account.id or 0, ip=ip, now=now)
+    await forget_dead(session, account_id=saved_id(ok.account), policy=policy, now=now)
+    return await open_session(session, account_id=saved_id(ok.account), ip=ip, now=now)
 
 
 def _welcome(request: web.Request, ok: LoginOk, target: str) -> web.StreamResponse:

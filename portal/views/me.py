@@ -11,9 +11,11 @@ from typing import Any
 
 from aiohttp import web
 
-from models.core.db import transaction
+from models.accounts.permissions import Action
+from models.core.db import saved_id, transaction
 from models.notify.prefs import Prefs, load_pref, policy_error, save_pref
-from portal.auth import client_ip, login_required
+from portal.auth import client_ip, requires
+from portal.context import account_of
 from portal.keys import ACCOUNT, RUNTIME
 from portal.render import render
 
@@ -25,16 +27,16 @@ def _page(request: web.Request, values: dict[str, Any], *, error: str | None = N
     return render(request, "me/notifications.html", {"v": values, "error": error, "saved": saved}, status=status)
 
 
-@login_required
+@requires(Action.OWN_SETTINGS)
 async def notifications(request: web.Request) -> web.StreamResponse:
-    account_id = request[ACCOUNT].id or 0  # type: ignore[union-attr]
+    account_id = saved_id(account_of(request))
     async with request.app[RUNTIME].sessions() as session:
         pref = await load_pref(session, account_id=account_id)
     values = {"quiet_start": pref.quiet_start, "quiet_end": pref.quiet_end, "sms_fallback": pref.sms_fallback}
     return _page(request, values, saved=request.query.get("saved") == "1")
 
 
-@login_required
+@requires(Action.OWN_SETTINGS)
 async def notifications_save(request: web.Request) -> web.StreamResponse:
     account = request[ACCOUNT]
     assert account is not None
@@ -45,5 +47,5 @@ async def notifications_save(request: web.Request) -> web.StreamResponse:
     if error:
         return _page(request, asdict(prefs), error=error, status=400)
     async with transaction(request.app[RUNTIME].sessions) as session:
-        await save_pref(session, account_id=account.id or 0, prefs=prefs, actor=account.login, ip=client_ip(request))
+        await save_pref(session, account_id=saved_id(account), prefs=prefs, actor=account.login, ip=client_ip(request))
     raise web.HTTPSeeOther("/me/notifications?saved=1")

@@ -15,7 +15,7 @@ from bot import registry
 from bot.render import make_test_message
 from models.accounts.names import names_for
 from models.accounts.permissions import Action, can
-from models.core.db import transaction, utcnow
+from models.core.db import saved_id, transaction, utcnow
 from models.notify.deliveries import deliveries_for_target, queue_test_message, target_row, unit_id_for
 from models.notify.tables import PURPOSES, Outbox, Target
 from models.notify.targets import (
@@ -117,7 +117,7 @@ async def _create(request: web.Request, kind: str, values: dict[str, Any], confi
         for name in TIMING:
             setattr(target, name, values[name])
         session.add(target)
-        return target.id or 0
+        return saved_id(target)
 
 
 @requires(Action.EDIT_TARGETS)
@@ -142,7 +142,7 @@ async def target_update(request: web.Request) -> web.StreamResponse:
     errors |= config_errors
     if not errors:
         try:
-            await _update(request, target.id or 0, values, None if config == old else config)
+            await _update(request, saved_id(target), values, None if config == old else config)
         except TargetError as error:
             errors["unit_code"] = str(error)
         else:
@@ -201,7 +201,7 @@ async def _enqueue(request: web.Request, row: Outbox) -> str:
     if pool is None:
         return "sweeper"
     try:
-        await pool.enqueue_job("send_outbox", row.id, _job_id=job_id(row.id or 0, row.next_attempt_at))
+        await pool.enqueue_job("send_outbox", row.id, _job_id=job_id(saved_id(row), row.next_attempt_at))
     except (RedisError, OSError):
         return "sweeper"
     return "queued"

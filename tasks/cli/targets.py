@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import registry
 from bot.render import make_test_message
-from models.core.db import transaction
+from models.core.db import saved_id, transaction
 from models.core.runtime import Runtime
 from models.notify.deliveries import deliveries_for_target, queue_test_message, target_row
 from models.notify.tables import PURPOSES, Outbox, Target
@@ -70,7 +70,7 @@ def add(ctx: click.Context, name: str, kind: str, unit_code: str | None, subtree
 
     async def _go(rt: Runtime) -> int:
         async with transaction(rt.sessions) as session:
-            return (await create_target(session, rt.cipher, spec, actor=actor)).id or 0
+            return saved_id(await create_target(session, rt.cipher, spec, actor=actor))
     try:
         target_id = run_async(ctx, _go)
     except TargetError as error:
@@ -128,7 +128,7 @@ async def _enqueue(rt: Runtime, row: Outbox) -> bool:
         return False
     pool = await create_pool(redis_settings(rt.settings))
     try:
-        await pool.enqueue_job("send_outbox", row.id, _job_id=job_id(row.id or 0, row.next_attempt_at))
+        await pool.enqueue_job("send_outbox", row.id, _job_id=job_id(saved_id(row), row.next_attempt_at))
     finally:
         await pool.aclose()
     return True
@@ -147,7 +147,7 @@ async def _send_now(rt: Runtime, row: Outbox) -> tuple[SendResult, str | None]:
     try:
         async with ClientSession() as http_session:
             http = ApiClient(http_session, allow_private=rt.settings.allow_private_urls)
-            result = await send_one(rt, pool, http, row.id or 0, "cli")
+            result = await send_one(rt, pool, http, saved_id(row), "cli")
     finally:
         await pool.aclose()
     async with rt.sessions() as session:

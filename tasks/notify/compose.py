@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import registry
 from bot.digest import Digest, Item, digest_message
 from models.core.calendar import load_calendar
-from models.core.db import transaction, utcnow
+from models.core.db import saved_id, transaction, utcnow
 from models.core.runtime import Runtime
 from models.core.workdays import WorkCalendar
 from models.notify.digests import group_states, keep_composed, unit_names
@@ -67,7 +67,7 @@ async def _compose(session: AsyncSession, rt: Runtime, state: DigestState, targe
     if unit_id is not None:
         items = per_unit.get(unit_id, [])
     else:
-        items = await items_in_scope(session, target.id or 0, today, only_severe=state.group_key == "s1",
+        items = await items_in_scope(session, saved_id(target), today, only_severe=state.group_key == "s1",
                                      severe_since=state.last_sent_at, base_url=rt.settings.public_url)
     digest = _digest(state, target, items, repeat, names, rt.settings.public_url)
     _clear(state, items, now, sent=digest is not None)
@@ -115,7 +115,7 @@ async def _outbox(session: AsyncSession, state: DigestState, target: Target, dig
     purpose = "s1" if state.group_key == "s1" else "digest"
     key = f"{purpose}-t{target.id}-{state.group_key}-{state.seq}"
     message = digest_message(digest, key=key, max_bytes=max_bytes_of(target.kind))
-    row = Outbox(target_id=target.id or 0, purpose=purpose, group_key=state.group_key, title=message.title,
+    row = Outbox(target_id=saved_id(target), purpose=purpose, group_key=state.group_key, title=message.title,
                  body=message.body, link=message.link, idempotency_key=key, urgent=message.urgent,
                  payload={"template_params": message.template_params}, next_attempt_at=utcnow(),
                  warning_ids=sorted(digest.new_ids) if digest.new_ids else [i.warning_id for i in digest.items][:200])

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.base import ChannelError, Receipt
-from models.core.db import transaction, utcnow
+from models.core.db import saved_id, transaction, utcnow
 from models.core.runtime import Runtime
 from models.notify import attempts
 from models.notify.audience import other_targets
@@ -104,7 +104,7 @@ async def _admin_alert(session: AsyncSession, row: Outbox, target: Target, error
             "请管理员在门户“通知渠道”中检查配置后重新启用；停用期间的消息已保留，不会丢失。")
     for admin in await other_targets(session, target=target, purpose="admin"):
         await queue(session, row=Outbox(
-            target_id=admin.id or 0, purpose="admin", title=f"通知渠道已停用：{target.name}", body=body,
+            target_id=saved_id(admin), purpose="admin", title=f"通知渠道已停用：{target.name}", body=body,
             idempotency_key=f"admin-t{target.id}-o{row.id}-a{admin.id}", urgent=True, next_attempt_at=now))
 
 
@@ -114,6 +114,6 @@ async def _sms_fallback(session: AsyncSession, row: Outbox, target: Target, now:
         if not await wants_sms(session, account_id=sms.account_id):
             continue
         await queue(session, row=Outbox(
-            target_id=sms.id or 0, purpose=row.purpose, group_key=row.group_key, title=row.title, body=row.title,
+            target_id=saved_id(sms), purpose=row.purpose, group_key=row.group_key, title=row.title, body=row.title,
             link=row.link, payload=row.payload, idempotency_key=f"sms-o{row.id}-t{sms.id}", urgent=row.urgent,
             warning_ids=row.warning_ids, next_attempt_at=now))

@@ -16,7 +16,7 @@ from typing import Any
 from bot import registry
 from bot.base import ChannelError, Message, Receipt
 from bot.http import ApiClient
-from models.core.db import local_today, transaction, utcnow
+from models.core.db import local_today, saved_id, transaction, utcnow
 from models.core.runtime import Runtime
 from models.notify import outbox
 from models.notify.tables import Outbox, Target
@@ -43,23 +43,23 @@ async def send_one(rt: Runtime, redis: Any, http: ApiClient, outbox_id: int, wor
 async def _gate(rt: Runtime, redis: Any, row: Outbox, target: Target, now: datetime) -> SendResult | None:
     """Everything that decides not to send right now, before the platform is called."""
     if not target.enabled:
-        await _release(rt, row.id or 0, status="cancelled", error=f"目标已停用：{target.disabled_reason or ''}")
+        await _release(rt, saved_id(row), status="cancelled", error=f"目标已停用：{target.disabled_reason or ''}")
         return SendResult("cancelled")
     if target.paused_until and target.paused_until > now:
-        return await _defer(rt, row.id or 0, target.paused_until)
-    key = limits.robot_key(target.kind, decrypt_config(rt.cipher, target), target.id or 0)
+        return await _defer(rt, saved_id(row), target.paused_until)
+    key = limits.robot_key(target.kind, decrypt_config(rt.cipher, target), saved_id(target))
     wait = await limits.acquire(redis, key, target.kind, f"{row.id}:{row.attempts}",
-                                lambda: recent_sends(rt, target, now, exclude=row.id or 0))
+                                lambda: recent_sends(rt, target, now, exclude=saved_id(row)))
     if wait > 0:
-        return await _defer(rt, row.id or 0, now + timedelta(seconds=wait))
+        return await _defer(rt, saved_id(row), now + timedelta(seconds=wait))
     today = local_today(rt.settings.tz)
-    if not await limits.first_today(redis, target.id or 0, target.kind, row.body, today):
+    if not await limits.first_today(redis, saved_id(target), target.kind, row.body, today):
         await record_suppressed(rt, row, target, "同一内容今日已发送给该用户（平台会丢弃重复内容）")
         return SendResult("suppressed")
     held = await _held_numbers(rt, redis, target)
     if held > 0:  # a number of this target is under the platform's flow control: wait for it, not the target
-        return await _defer(rt, row.id or 0, now + timedelta(seconds=held))
-    if not await limits.sms_allowed(redis, target.id or 0, target.kind, today):
+        return await _defer(rt, saved_id(row), now + timedelta(seconds=held))
+    if not await limits.sms_allowed(redis, saved_id(target), target.kind, today):
         await record_failure(rt, row, target, ChannelError("今日短信条数已达上限", code="sms_cap"), 0, final=True)
         return SendResult("failed")
     return None

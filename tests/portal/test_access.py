@@ -117,3 +117,10 @@ async def test_each_persona_gets_the_expected_answer_on_every_route(aiohttp_clie
         answers[name] = (classify(response.status, response.headers.get("Location", "")), expected[persona])
     wrong = {name: got for name, got in answers.items() if got[0] != got[1]}
     assert not wrong, f"{persona}: (got, expected) {wrong}"
+
+
+def test_every_signed_in_route_names_its_action_in_the_permission_table(settings):
+    public = {"login", "login_submit", "logout", "healthz"} | MACHINE_ROUTES
+    undeclared = [route.name for route in create_app(settings).router.routes()
+                  if route.name not in public and not hasattr(route.handler, "requires")]
+    assert undeclared == [], "every view checks the permission table through @requires"
