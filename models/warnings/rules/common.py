@@ -45,10 +45,11 @@ def unit_hit(ctx: RuleContext, unit_id: Any, key: Any, *evidence: Label[Any], so
 
 
 def type_allowed(kind: Any, name: Any, est_type: Any, ctx: RuleContext) -> ColumnElement[bool]:
-    """Whether ``est_type`` is allowed for a unit of ``kind`` (and ``name``), per the rule's matrix."""
-    matrix: dict[str, list[str]] = ctx.params.get("allowed", ALLOWED_TYPES)
+    """Whether ``est_type`` is allowed for a unit of ``kind`` (and ``name``), per the rule's matrix
+    (params ``allowed`` and ``zf_gov_keywords``, defaults ALLOWED_TYPES and ZF_GOV_KEYWORDS)."""
+    matrix: dict[str, list[str]] = ctx.params["allowed"]
     allowed = [and_(kind == k, est_type.in_(types)) for k, types in matrix.items()]
-    keywords = ctx.params.get("zf_gov_keywords", ZF_GOV_KEYWORDS)
+    keywords: list[str] = ctx.params["zf_gov_keywords"]
     allowed.append(and_(kind == "gov", est_type == "ZF", or_(false(), *(name.contains(k) for k in keywords))))
     return or_(*allowed)
 

@@ -36,8 +36,8 @@ def _counts(ctx: RuleContext) -> Any:
     quotas = ctx.scoped(select(QUOTA.c.unit_id, QUOTA.c.est_type), QUOTA.c.unit_id)
     pairs = quotas.union(select(actual.c.unit_id, actual.c.est_type)).subquery()
     return (select(pairs.c.unit_id, pairs.c.est_type, func.coalesce(QUOTA.c.approved, 0).label("approved"),
-                   func.coalesce(actual.c.n, 0).label("actual"), UNIT.c.kind, UNIT.c.name)
-            .select_from(pairs).join(UNIT, UNIT.c.id == pairs.c.unit_id)
+                   func.coalesce(actual.c.n, 0).label("actual"))
+            .select_from(pairs)
             .outerjoin(QUOTA, and_(QUOTA.c.unit_id == pairs.c.unit_id, QUOTA.c.est_type == pairs.c.est_type))
             .outerjoin(actual, and_(actual.c.unit_id == pairs.c.unit_id, actual.c.est_type == pairs.c.est_type))
             .subquery())

@@ -43,7 +43,7 @@ def _duplicates(ctx: RuleContext) -> Select[Any]:
 
 
 def _incomplete(ctx: RuleContext) -> Select[Any]:
-    fields = {k: v for k, v in PROFILE_FIELDS.items() if k in ctx.params.get("fields", list(PROFILE_FIELDS))}
+    fields = {k: v for k, v in PROFILE_FIELDS.items() if k in ctx.params["fields"]}
     empty = or_(*(PERSON.c[name].is_(None) for name in fields))
     query = person_hit(ctx, missing_list(fields).label("ev_missing"), anchor=PERSON.c.entry_date)
     return query.where(active(), PERSON.c.entry_date <= ctx.as_of, empty)

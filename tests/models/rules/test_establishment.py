@@ -118,6 +118,25 @@ async def test_it_allows_zf_in_public_security_and_justice_but_flags_it_elsewher
                                     mixed("G4/法院己", "事业编制人员在不允许使用该编制的机构")}
 
 
+async def test_zf_by_name_is_only_for_government_departments_and_only_zf(rt):
+    await add_units(rt, unit_record("G1", name="某县公安局", quotas={"ZF": 5}),
+                    unit_record("I1", name="某县公安局信息中心", kind="institution", quotas={"SY": 5}))
+    await add_persons(rt, staff("G1", 101, "公安事业", est_type="SY"), staff("I1", 103, "中心政法", est_type="ZF"))
+    await scan(rt)
+    assert await seen(rt, "C4") == {mixed("G1/公安事业", "事业编制人员在不允许使用该编制的机构"),
+                                    mixed("I1/中心政法", "政法专项编制人员在不允许使用该编制的机构")}
+
+
+@pytest.mark.parametrize(("keywords", "flagged"), [(["公安"], {"G2/司法"}), ([], {"G1/公安", "G2/司法"})])
+async def test_the_departments_that_may_use_zf_are_a_setting(rt, keywords, flagged):
+    await add_units(rt, unit_record("G1", name="某县公安局", quotas={"ZF": 5}),
+                    unit_record("G2", name="某县司法局", quotas={"ZF": 5}))
+    await add_persons(rt, staff("G1", 101, "公安", est_type="ZF"), staff("G2", 103, "司法", est_type="ZF"))
+    await configure(rt, "C4_MIXED", params={"zf_gov_keywords": keywords})
+    await scan(rt)
+    assert {s.subject for s in await seen(rt, "C4")} == flagged
+
+
 async def test_only_active_persons_are_flagged_as_mixed(rt, units):
     await add_persons(rt, staff("U1", 101, "退休甲", est_type="SY", status="retired", in_est=False,
                                 exit_date=date(2020, 1, 1)),

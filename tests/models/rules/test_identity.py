@@ -126,11 +126,20 @@ async def test_only_the_configured_fields_of_persons_in_service_must_be_complete
 
 @pytest.mark.parametrize(("entry", "flagged"), [(date(2018, 2, 28), True), (date(2018, 3, 1), False)])
 async def test_it_checks_age_at_entry_by_birthday_rules(rt, units, entry, flagged):
+    # Born on 29 February: 18 on 1 March in a common year.
     await add_persons(rt, person_record("U1", seq=101, name="甲", birth=date(2000, 2, 29), entry_date=entry),
                       person_record("U1", seq=103, name="已调出", birth=date(2000, 2, 29), entry_date=entry,
                                     status="transferred", in_est=False, exit_date=date(2024, 1, 2)))
     await scan(rt)
     expected = Seen("A11_ENTRY_AGE", "U1/甲", DUE5, "S1", f"出生2000-02-29，入编{entry}")
+    assert await seen(rt) == ({expected} if flagged else set())
+
+
+@pytest.mark.parametrize(("entry", "flagged"), [(date(2018, 3, 14), True), (date(2018, 3, 15), False)])
+async def test_entering_on_the_eighteenth_birthday_is_allowed(rt, units, entry, flagged):
+    await add_persons(rt, person_record("U1", name="甲", birth=date(2000, 3, 15), entry_date=entry))
+    await scan(rt)
+    expected = Seen("A11_ENTRY_AGE", "U1/甲", DUE5, "S1", f"出生2000-03-15，入编{entry}")
     assert await seen(rt) == ({expected} if flagged else set())
 
 
@@ -160,6 +169,7 @@ async def test_it_checks_credit_codes_and_their_kind_prefix(rt):
     await add_units(rt, unit_record("G1", uscc=bad), unit_record("G2", uscc="91110000600037341L"),
                     unit_record("G3", uscc=credit_code("11")), unit_record("G4", uscc=None),
                     unit_record("I1", kind="institution", uscc=credit_code("11")),
+                    unit_record("I3", kind="institution", uscc=bad),
                     unit_record("I2", kind="institution", uscc=credit_code("12")),
                     unit_record("M1", kind="mass", uscc=credit_code("13")),
                     unit_record("M2", kind="mass", uscc=credit_code("51")),
@@ -172,6 +182,7 @@ async def test_it_checks_credit_codes_and_their_kind_prefix(rt):
     await scan(rt, DAY)
     assert await seen(rt) == {
         Seen("A8_USCC_INVALID", f"G1:{bad}", DUE10, "S1", f"统一社会信用代码 {bad} 校验不通过"),
+        Seen("A8_USCC_INVALID", f"I3:{bad}", DUE10, "S1", f"统一社会信用代码 {bad} 校验不通过"),  # and no A9
         kind("G2", "91110000600037341L"), kind("I1", credit_code("11")), kind("M3", credit_code("12")),
     }
-    assert await evidence(rt, "A8_USCC_INVALID") == [{"uscc": bad, "status": "invalid"}]
+    assert await evidence(rt, "A8_USCC_INVALID") == [{"uscc": bad, "status": "invalid"}] * 2

@@ -82,7 +82,9 @@ async def test_a_leader_without_a_post_unit_holds_the_post_in_the_own_unit(rt, u
 
 @pytest.mark.parametrize("post_unit", ["U1", None])
 async def test_an_incremental_scan_counts_posts_held_from_the_own_unit_and_from_elsewhere(rt, units, post_unit):
-    await add_persons(rt, leader("U1", 101, "局长", "unit_chief"), leader("U3", 103, "乙局长", "unit_chief"))
+    await add_persons(rt, leader("U1", 101, "局长", "unit_chief"), leader("U3", 103, "乙局长", "unit_chief"),
+                      leader("U1", 107, "科员", "none", post_unit_code=None),
+                      leader("U1", 109, "退休局长", "unit_chief", post_unit_code=None, status="retired"))
     await scan(rt)
     home = "U2" if post_unit else "U1"
     await add_persons(rt, leader(home, 105, "新局长", "unit_chief", post_unit_code=post_unit,

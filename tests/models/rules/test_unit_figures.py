@@ -7,6 +7,7 @@ from datetime import date
 
 from models.staffing.scope import Scope
 from models.staffing.units import posts_vs_holders, quota_vs_actual, units_in_scope
+from models.warnings.evidence import occupants
 from tests.factories import add_persons, add_units, person_record, unit_record
 from tests.models.rules.support import configure, live, scan
 
@@ -54,3 +55,6 @@ async def test_the_unit_page_and_the_scan_agree_on_every_count(rt):
     async with rt.sessions() as session:
         listed = {u.code: (u.approved, u.actual) for u in await units_in_scope(session, scope=Scope(everything=True))}
     assert listed == {"G": (3, 7), "H": (3, 1)}
+    async with rt.sessions() as session:  # the warning page lists the people C1 counted
+        listed_xz = {h.name for h in await occupants(session, unit_id=units["G"], est_type="XZ")}
+    assert listed_xz == {"局长", "副局长", "退休未出编", "科长"}
