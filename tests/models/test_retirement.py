@@ -195,6 +195,7 @@ def test_every_separator_may_introduce_the_basis(opener: str) -> None:
     ("60岁，", None), ("60岁（）", None), ("60岁 ( 本人申请 ) ", "本人申请"), ("60岁——本人申请", "本人申请"),
     ("60岁，：本人申请", "本人申请"), ("58岁6个月（依据）", "依据"), ("60岁(依据）", "依据"),
     ("60岁（依据", "（依据"), ("60岁，依据）", "依据）"),  # only a whole pair of brackets is dropped
+    ("60岁（X号）", "X号"), ("60岁，X号", "X号"),
 ])
 def test_it_trims_the_basis_text(text: str, basis: str | None) -> None:
     assert parse_age_override(text)[1] == basis

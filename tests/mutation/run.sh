@@ -28,4 +28,4 @@ started=$(date +%s)
 "$ROOT/.venv/bin/mutmut" run --max-children "$JOBS" "$@" || true  # survivors are data, not a failure
 echo "duration: $(( $(date +%s) - started )) s with $JOBS jobs"
 "$ROOT/.venv/bin/mutmut" results --all true > "$WORK/results.txt"
-"$ROOT/.venv/bin/python" "$ROOT/tests/mutation/summary.py" "$WORK/results.txt" "$ROOT/tests/mutation/equivalent.txt"
+"$ROOT/.venv/bin/python" "$ROOT/tests/mutation/summary.py" "$WORK/results.txt" "$ROOT/tests/mutation/README.md"

@@ -116,7 +116,7 @@ async def test_a_rule_counting_from_detection_counts_a_reopened_warning_from_the
 
 
 @pytest.mark.parametrize(("due_from", "anchor", "floor", "start"), [
-    ("detected", date(2026, 1, 5), date(2026, 11, 23), date(2026, 11, 23)),  # an anchor is never used
+    ("detected", date(2026, 12, 4), date(2026, 11, 23), date(2026, 11, 23)),  # an anchor is never used
     ("detected", None, date(2026, 11, 23), date(2026, 11, 23)),
     ("anchor", None, date(2026, 11, 23), date(2026, 11, 23)),                 # a record without the date
     ("anchor", date(2026, 12, 4), date(2026, 11, 23), date(2026, 12, 4)),

@@ -35,7 +35,7 @@ async def defects_in(rt, unit: str, institution: str) -> None:
         person_record(unit, seq=117, name="退休未出编", status="retired", exit_date=date(2026, 11, 2)),
         person_record(unit, seq=119, name="调出未出编", status="transferred", exit_date=date(2026, 11, 2)),
         person_record(unit, seq=121, name="事业编", est_type="SY"),
-        person_record(unit, seq=123, name="局长", leader_kind="unit_chief", **LEADER),
+        person_record(unit, seq=123, name="局长", leader_kind="unit_chief", post_unit_code=None, **LEADER),
         person_record(unit, seq=125, name="又一局长", leader_kind="unit_chief", appoint_doc=None, post_unit_code=None),
         person_record(unit, seq=127, name="借调", post_unit_code=institution))
 
