@@ -1,11 +1,10 @@
 """Warning deadlines: working days from a start that never lies before the problem was first found.
 
 Detection-based rules count from the scan that opens the warning (or reopens it: the problem came
-back, the count starts again). Anchor-based rules (A10,
-B3, B5, B6, D2) count from an event in the data: 入编, the end of the month the retirement age is
-reached, 退休 or another exit, 职数核定. On old data that gives deadlines long past on the very
-day the rule first reports them ("整改期限 1992-06-18 已逾期"), so their count starts on the later
-of the anchor and the *floor*:
+back, the count starts again). Anchor-based rules (A10, B3, B5, B6, D2) count from an event in the
+data: 入编, the end of the month the retirement age is reached, 退休 or another exit, 职数核定. On
+old data that gives deadlines long past on the very day the rule first reports them ("整改期限
+1992-06-18 已逾期"), so their count starts on the later of the anchor and the *floor*:
 
 * the rule's effective date (param ``effective_from``), when an admin configured one; otherwise
 * the day the warning was first detected (``warning.detected_on``: kept by re-detection and by
