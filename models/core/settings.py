@@ -18,7 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 logger = logging.getLogger(__name__)
 
-SECRET_FIELDS = ("secret_key", "data_key", "database_url", "redis_url")
+SECRET_FIELDS = ("secret_key", "data_key", "database_url", "redis_url", "dingtalk_app_secret", "zzd_app_secret")
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./var/bzops.db"
 
 
@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     import_chunk_rows: int = 5000
     snooze_max_days: int = 90  # a warning is muted for at most this long
     attachment_quota_mb: int = 200  # per uploader, all 情况说明 attachments together
+    # Acting from chat: card buttons (action links), the app robot and 免登 (see bot/ and portal/views/links.py).
+    action_link_hours: int = 72  # a card button works this long (a Friday digest still works on Monday)
+    dingtalk_corp_id: str = ""  # pinned: getuserinfo does not return it
+    dingtalk_app_key: str = ""  # the enterprise internal app (robot callbacks, Stream mode, 免登)
+    dingtalk_app_secret: SecretStr = SecretStr("")
+    zzd_app_key: str = ""  # the 浙政钉 app (免登 through /rpc/oauth2/dingtalk_app_user.json)
+    zzd_app_secret: SecretStr = SecretStr("")
+    zzd_tenant_id: str = ""
     # Scans: incremental every few minutes, full nightly (cron fields of the arq worker).
     scan_every_minutes: int = 5
     full_scan_hour: int = 2

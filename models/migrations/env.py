@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 
 import models.accounts.tables
 import models.core.tables
+import models.links.tables
 import models.notify.tables
 import models.staffing.tables
 import models.warnings.tables  # noqa: F401

@@ -1,0 +1,38 @@
+"""action links: the ledger that makes each card button act once
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-25
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+import models.core.db
+
+revision = '0006'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('link_use',
+    sa.Column('jti', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('object', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('done', sa.Integer(), nullable=False),
+    sa.Column('used_at', models.core.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['account.id'], ),
+    sa.PrimaryKeyConstraint('jti')
+    )
+    op.create_index(op.f('ix_link_use_account_id'), 'link_use', ['account_id'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f('ix_link_use_account_id'), table_name='link_use')
+    op.drop_table('link_use')
