@@ -29,6 +29,14 @@ MIN_BUDGET = 64
 
 
 @dataclass(frozen=True)
+class Button:
+    """A card button: a label and the URL it opens (a signed action link or a portal page)."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Message:
     """One notification, platform-neutral.
 
@@ -36,8 +44,10 @@ class Message:
     button (``action_label``). ``at_mobiles``/``at_user_ids`` are @-mentions in group chats;
     who receives a work notification or an SMS is the channel config's business, not the
     message's. ``idempotency_key`` becomes DingTalk ``msgUuid`` / 浙政钉 ``bizMsgId`` / SMS
-    ``OutId``. SMS sends ``template_params`` with the approved template (``template_code``
-    overrides the channel's default); other channels ignore both.
+    ``OutId``. ``buttons`` are the card's own buttons (全部确认, 逐条处理); channels with cards show
+    them as buttons, the others as link lines, and ``link`` stays the portal fallback. SMS sends
+    ``template_params`` with the approved template (``template_code`` overrides the channel's
+    default); other channels ignore both.
     """
 
     title: str
@@ -51,11 +61,18 @@ class Message:
     idempotency_key: str = ""
     template_params: dict[str, str] = field(default_factory=dict)
     template_code: str | None = None
+    buttons: tuple[Button, ...] = ()
 
     @property
     def headline(self) -> str:
         """The title as shown to people: urgent messages say so first."""
         return f"【紧急】{self.title}" if self.urgent else self.title
+
+    @property
+    def all_buttons(self) -> tuple[Button, ...]:
+        """The card's buttons, then the portal link (the fallback every card keeps)."""
+        portal = (Button(self.action_label, self.link),) if self.link else ()
+        return (*self.buttons, *portal)
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,18 @@ so an officer reads it on a phone and the platform never sees it over its size l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.base import Message
+from bot.base import Button, Message
 from bot.escape import inert
 from bot.render import render
 from models.staffing.ids import mask_name
 
 MAX_LINES = 15
+MIN_ACTION_LINES = 3  # fewer lines than this with their buttons: drop the line buttons, keep 逐条处理
+LinkMaker = Callable[[str, str], str]  # (action, object) -> a signed action link (models.links.tokens)
 SEVERITY_WORDS = {"S1": "严重", "S2": "一般", "S3": "提示"}
 
 
@@ -31,6 +34,11 @@ class Item:
     due_date: date | None
     overdue: bool
     link: str | None = None  # this warning's own page (each chat line opens its warning)
+    status: str = "open"  # open / acknowledged / disputed: the card's progress counts the others
+
+    @property
+    def handled(self) -> bool:
+        return self.status != "open"
 
     @property
     def masked_who(self) -> str | None:
@@ -47,6 +55,31 @@ class Digest:
     link: str | None = None
     urgent: bool = False
     severe: bool = False  # a personal notice of new S1 warnings, not a group digest
+    links: LinkMaker | None = None  # signed action links for this card's reader; None: no buttons
+    card: str = ""  # the card's key (its outbox idempotency key): 全部确认 and 逐条处理 refer to it
+
+    @property
+    def handled(self) -> int:
+        return sum(1 for i in self.items if i.handled)
+
+
+def line_actions(links: LinkMaker, item: Item) -> list[Button]:
+    """The buttons on one line: 确认 while open, 更正 and 说明 until someone has explained."""
+    obj = f"w{item.warning_id}"
+    actions = [("ack", "确认")] if item.status == "open" else []
+    if item.status != "disputed":
+        actions += [("fix", "更正"), ("note", "说明")]
+    return [Button(label, links(act, obj)) for act, label in actions]
+
+
+def card_buttons(d: Digest) -> tuple[Button, ...]:
+    """全部确认 while anything on the card is open, and 逐条处理 to walk it on a phone."""
+    if d.links is None or not d.card or not d.items:
+        return ()
+    walk = Button("逐条处理", d.links("walk", d.card))
+    if any(i.status == "open" for i in d.items):
+        return (Button(f"全部确认（{sum(1 for i in d.items if i.status == 'open')}条）", d.links("all", d.card)), walk)
+    return (walk,)
 
 
 def digest_title(d: Digest) -> str:
@@ -62,27 +95,34 @@ def digest_title(d: Digest) -> str:
 
 def digest_message(d: Digest, *, key: str, max_bytes: int | None) -> Message:
     ordered = sorted(d.items, key=lambda i: (i.warning_id not in d.new_ids, i.severity, i.due_date or date.max))
-    shown = _fit(d, ordered, max_bytes)
+    shown, actions = _fit(d, ordered, max_bytes)
     counts = {s: sum(1 for i in d.items if i.severity == s) for s in SEVERITY_WORDS}
-    body = render("digest.md.j2", d=d, shown=shown, hidden=len(ordered) - len(shown), counts=counts,
-                  words=SEVERITY_WORDS, overdue=sum(1 for i in d.items if i.overdue))
+    body = _body(d, shown, actions, hidden=len(ordered) - len(shown), counts=counts,
+                 overdue=sum(1 for i in d.items if i.overdue))
     return Message(title=digest_title(d), body=body, text=body, link=d.link, action_label="打开门户处理",
-                   urgent=d.urgent, idempotency_key=key,
+                   urgent=d.urgent, idempotency_key=key, buttons=card_buttons(d),
                    template_params={"unit": d.group_label[:20], "count": str(len(d.items))})
 
 
-def _fit(d: Digest, ordered: list[Item], max_bytes: int | None) -> list[Item]:
-    """As many lines as fit the smaller of MAX_LINES and about two thirds of the platform limit."""
-    shown = ordered[:MAX_LINES]
+def _body(d: Digest, shown: list[Item], actions: bool, **figures: object) -> str:
+    buttons = {i.warning_id: line_actions(d.links, i) for i in shown} if actions and d.links else {}
+    return render("digest.md.j2", d=d, shown=shown, buttons=buttons, words=SEVERITY_WORDS, **figures)
+
+
+def _fit(d: Digest, ordered: list[Item], max_bytes: int | None) -> tuple[list[Item], bool]:
+    """The lines that fit the smaller of MAX_LINES and about two thirds of the platform limit, and
+    whether they carry their own buttons: a small limit (浙政钉 2 KB) keeps more lines without them."""
     budget = (max_bytes or 20_000) * 2 // 3
-    while shown and len(_body_bytes(d, shown)) > budget:
+    with_buttons = _fitting(d, ordered[:MAX_LINES], budget, actions=True)
+    if d.links is None or len(with_buttons) >= min(MIN_ACTION_LINES, len(ordered)):
+        return with_buttons, d.links is not None
+    return _fitting(d, ordered[:MAX_LINES], budget, actions=False), False
+
+
+def _fitting(d: Digest, shown: list[Item], budget: int, *, actions: bool) -> list[Item]:
+    while shown and len(_body(d, shown, actions, hidden=0, counts={}, overdue=0).encode()) > budget:
         shown = shown[:-1]
     return shown
-
-
-def _body_bytes(d: Digest, shown: list[Item]) -> bytes:
-    return render("digest.md.j2", d=d, shown=shown, hidden=0, counts={}, words=SEVERITY_WORDS,
-                  overdue=0).encode()
 
 
 @dataclass(frozen=True)
@@ -91,6 +131,8 @@ class Reminder:
     stage: str  # soon / today / overdue
     items: list[Item]
     link: str | None = None
+    links: LinkMaker | None = None
+    card: str = ""
 
 
 STAGE_WORDS = {"soon": "3个工作日后到期", "today": "今天到期", "overdue": "已逾期",
@@ -98,11 +140,12 @@ STAGE_WORDS = {"soon": "3个工作日后到期", "today": "今天到期", "overd
 
 
 def reminder_message(r: Reminder, *, key: str, max_bytes: int | None) -> Message:
-    digest = Digest(r.group_label, r.items, link=r.link, urgent=r.stage != "soon")
-    shown = _fit(digest, r.items, max_bytes)
+    digest = Digest(r.group_label, r.items, link=r.link, urgent=r.stage != "soon", links=r.links, card=r.card)
+    shown, actions = _fit(digest, r.items, max_bytes)
+    buttons = {i.warning_id: line_actions(r.links, i) for i in shown} if actions and r.links else {}
     body = render("reminder.md.j2", r=r, shown=shown, hidden=len(r.items) - len(shown), words=SEVERITY_WORDS,
-                  stage=STAGE_WORDS[r.stage])
+                  stage=STAGE_WORDS[r.stage], buttons=buttons)
     title = f"{inert(r.group_label)}：{len(r.items)}条编制预警{STAGE_WORDS[r.stage]}"
     return Message(title=title, body=body, text=body, link=r.link, action_label="打开门户处理",
-                   urgent=r.stage != "soon", idempotency_key=key,
+                   urgent=r.stage != "soon", idempotency_key=key, buttons=card_buttons(digest),
                    template_params={"unit": r.group_label[:20], "count": str(len(r.items))})

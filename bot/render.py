@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot.base import Message
+from bot.base import Button, Message
 from bot.escape import inert
 from models.staffing.ids import mask_mobile, mask_name
 
@@ -20,6 +20,15 @@ _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefin
 _ENV.filters["mask_mobile"] = mask_mobile
 _ENV.filters["mask_name"] = mask_name
 _ENV.filters["md"] = inert  # data into markdown: every field that did not come from the product
+
+
+def button_line(buttons: tuple[Button, ...] | list[Button], separator: str = "　|　") -> str:
+    """Buttons as markdown links on one line, for platforms (or messages) without card buttons.
+    Labels and URLs are the product's own, never data."""
+    return separator.join(f"[{b.label}]({b.url})" for b in buttons)
+
+
+_ENV.filters["button_line"] = button_line
 
 
 def render(name: str, **context: Any) -> str:

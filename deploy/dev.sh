@@ -66,6 +66,8 @@ configure_trust() {
 
 ensure_chromium() {
   command -v chromium >/dev/null || apt_install chromium || say "未能安装 chromium：浏览器测试将失败"
+  # Screenshots of the portal must show Chinese, not boxes.
+  fc-list 2>/dev/null | grep -qi "noto.*cjk" || apt_install fonts-noto-cjk || say "未能安装中文字体：截图中文将显示为方框"
 }
 
 pytest_on() {

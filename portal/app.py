@@ -6,16 +6,18 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
+from bot.http import ApiClient
 from models.core.runtime import runtime
 from models.core.settings import Settings
 from portal.auth import csrf_middleware, session_middleware
 from portal.errors import error_middleware
 from portal.headers import security_headers
-from portal.keys import ARQ, JINJA, RUNTIME, SETTINGS
+from portal.keys import ARQ, HTTP, JINJA, RUNTIME, SETTINGS
 from portal.render import make_environment
 from portal.routes import setup_routes
+from portal.views.robot import robot_replies
 from tasks.redis_check import redis_reachable
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ def create_app(settings: Settings) -> web.Application:
     app[JINJA] = make_environment(settings.tz)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_queue)
+    app.cleanup_ctx.append(_outbound)
+    app.cleanup_ctx.append(robot_replies)  # after _outbound: replies finish before its session closes
     setup_routes(app, STATIC)
     return app
 
@@ -55,3 +59,10 @@ async def _queue(app: web.Application) -> AsyncIterator[None]:
     yield
     if pool is not None:
         await pool.aclose()
+
+
+async def _outbound(app: web.Application) -> AsyncIterator[None]:
+    """One HTTP client for calls to the platforms; it also caches their app tokens for the process."""
+    async with ClientSession() as session:
+        app[HTTP] = ApiClient(session, allow_private=app[SETTINGS].allow_private_urls)
+        yield

@@ -30,6 +30,7 @@ from models.core.db import database_busy, saved_id, transaction, utcnow
 from models.core.runtime import Runtime
 from models.core.settings import Settings
 from portal.keys import ACCOUNT, CSRF, RUNTIME, SCOPE, SETTINGS
+from portal.sso import sso_entry
 
 logger = logging.getLogger(__name__)
 SESSION_COOKIE = "bzops_session"
@@ -139,8 +140,9 @@ def to_login(request: web.Request) -> web.HTTPException:
     """Send a request without a live session to log in and back to its page (``expired`` if its
     session ended): the URL of a page, the page a form or HTMX request came from otherwise."""
     page = request.method == "GET" and request.headers.get("HX-Request") != "true"
-    location = login_url(request.path_qs if page else _page_acted_from(request),
-                         expired=request.get(SESSION_ENDED, False))
+    back_to = request.path_qs if page else _page_acted_from(request)
+    # Inside DingTalk / 浙政钉 the app proves who taps (免登) before any password is asked for.
+    location = sso_entry(request, back_to) or login_url(back_to, expired=request.get(SESSION_ENDED, False))
     if not page and request.headers.get("HX-Request") == "true":  # a swapped-in login page is a dead end
         return web.HTTPOk(headers={"HX-Redirect": location}, text="")
     return web.HTTPFound(location) if page else web.HTTPSeeOther(location)

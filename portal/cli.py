@@ -86,18 +86,21 @@ async def _until_stopped(worker: object) -> None:
 async def _prepare(settings: Settings) -> None:
     from models.core.runtime import runtime
     from models.migrate import upgrade
-    from tasks.bootstrap import seed_demo_if_empty
+    from tasks.bootstrap import demo_card_link, seed_demo_if_empty
     from tasks.cli.seed import print_demo
 
     async with runtime(settings) as rt:
         await upgrade(rt.engine, settings)
         click.echo("首次启动：写入演示数据……" if await _empty(rt) else "数据库已有数据，跳过演示数据。")
         result = await seed_demo_if_empty(rt)
+        link = await demo_card_link(rt)
     if result is not None:
         print_demo(result)
     else:
         click.echo("演示账号（若未修改）：admin、officer、leader、steward1 等，密码 bzops-demo；"
                    "账号列表见 bzops user list")
+    if link:
+        click.echo(f"试用消息卡片上的按钮（以 steward1 / bzops-demo 登录后确认一条预警）：\n  {link}")
 
 
 async def _empty(rt: object) -> bool:

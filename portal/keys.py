@@ -6,6 +6,7 @@ from aiohttp import web
 from arq.connections import ArqRedis
 from jinja2 import Environment
 
+from bot.http import ApiClient
 from models.accounts.tables import Account
 from models.core.runtime import Runtime
 from models.core.settings import Settings
@@ -18,3 +19,4 @@ ACCOUNT: web.RequestKey[Account | None] = web.RequestKey("account")
 SCOPE = web.RequestKey("scope", Scope)
 CSRF = web.RequestKey("csrf", str)
 ARQ: web.AppKey[ArqRedis | None] = web.AppKey("arq")  # None when Redis is not reachable at start
+HTTP = web.AppKey("http", ApiClient)  # outbound calls to the platforms (免登), one session per process

@@ -10,11 +10,17 @@ from portal.views import (
     accounts,
     auth,
     callbacks,
+    cards,
+    changes,
+    corrections,
     health,
     holidays,
+    links,
     me,
     persons,
+    robot,
     rules,
+    sso,
     targets,
     units,
     warning_actions,
@@ -29,8 +35,10 @@ def setup_routes(app: web.Application, static: Path) -> None:
     app.router.add_post("/persons/{person_id:\\d+}/reveal", persons.person_reveal, name="person_reveal")
     app.router.add_get("/warnings", warnings.inbox, name="warnings")
     app.router.add_get("/warnings/{warning_id:\\d+}", warnings.detail, name="warning")
+    _correction_routes(app)  # before warning_act: its {action} would take "correct" too
     app.router.add_post("/warnings/{warning_id:\\d+}/{action:[a-z]+}", warning_actions.act, name="warning_act")
     app.router.add_get("/warnings/{warning_id:\\d+}/files/{name}", warning_actions.attachment, name="warning_file")
+    _card_routes(app)
     app.router.add_get("/admin/rules", rules.rule_list, name="rules")
     app.router.add_post("/admin/rules/{code}", rules.rule_update, name="rule_update")
     _calendar_routes(app)
@@ -39,8 +47,24 @@ def setup_routes(app: web.Application, static: Path) -> None:
     app.router.add_get("/login", auth.login_page, name="login")
     app.router.add_post("/login", auth.login_submit, name="login_submit")
     app.router.add_post("/logout", auth.logout, name="logout")
+    _sso_routes(app)
     app.router.add_get("/healthz", health.healthz, name="healthz")
     app.router.add_static("/static", static, name="static")
+
+
+def _card_routes(app: web.Application) -> None:
+    """Chat cards: signed action links (GET confirms, POST acts) and walking a card's items."""
+    app.router.add_get("/a/{token}", links.open_link, name="link")
+    app.router.add_post("/a/{token}", links.act_on_link, name="link_act")
+    app.router.add_get("/cards/{key:[a-z0-9-]+}", cards.walk, name="card_walk")
+
+
+def _correction_routes(app: web.Application) -> None:
+    app.router.add_get("/warnings/{warning_id:\\d+}/correct", corrections.correct_form, name="correct")
+    app.router.add_post("/warnings/{warning_id:\\d+}/correct", corrections.correct_submit, name="correct_submit")
+    app.router.add_get("/changes/{change_id:\\d+}", changes.change_detail, name="change")
+    app.router.add_post("/changes/{change_id:\\d+}/{decision:confirm|reject}", changes.change_decide,
+                        name="change_decide")
 
 
 def _account_routes(app: web.Application) -> None:
@@ -70,3 +94,12 @@ def _notification_routes(app: web.Application) -> None:
     app.router.add_get("/me/notifications", me.notifications, name="my_notifications")
     app.router.add_post("/me/notifications", me.notifications_save, name="my_notifications_save")
     app.router.add_post(callbacks.SMS_PATH, callbacks.sms_receipts, name="sms_receipts")
+    app.router.add_post(robot.ROBOT_PATH, robot.robot_callback, name="robot_callback")
+
+
+def _sso_routes(app: web.Application) -> None:
+    """免登 from inside DingTalk / 浙政钉 (portal/views/sso.py)."""
+    platform = "/auth/{platform:dingtalk|zzd}"
+    app.router.add_get(platform, sso.sso_page, name="sso")
+    app.router.add_post(platform, sso.sso_submit, name="sso_submit")
+    app.router.add_get(f"{platform}/unlinked", sso.unlinked, name="sso_unlinked")

@@ -3,11 +3,17 @@ digests land in ``var/outbox/``), and a first full scan so the portal has warnin
 
 from __future__ import annotations
 
-from models.core.db import local_today, transaction
+from datetime import timedelta
+
+from models.accounts.scope import scope_for
+from models.accounts.store import get_account
+from models.core.db import local_today, transaction, utcnow
 from models.core.runtime import Runtime
+from models.links.tokens import link_key, mint
 from models.notify.audience import steward_units
 from models.notify.targets import TargetSpec, count_targets, create_target
 from models.staffing.units import count_units, units_by_depth
+from models.warnings.query import WarningFilter, list_warnings
 from tasks.scanning import scan_now
 from tasks.seed.demo import DemoResult, seed_demo
 
@@ -40,8 +46,29 @@ async def create_demo_targets(rt: Runtime) -> None:
         specs.append(TargetSpec(f"{county.name}编办工作群（演示）", "log", {}, office, county.code, subtree=True,
                                 group_by="all"))
         for spec in specs:
-            await create_target(session, rt.cipher, spec, actor="demo")
+            target = await create_target(session, rt.cipher, spec, actor="demo")
+            # A demo is tried at any hour: its messages must not wait for the morning or Monday.
+            target.quiet_start = target.quiet_end = "00:00"
+            target.quiet_on_holidays = False
         await session.flush()
         count = await count_targets(session)
         assert count == len(specs)
 
+
+
+async def demo_card_link(rt: Runtime, *, login: str = "steward1") -> str | None:
+    """A try-out: a personal 确认 link for ``login``'s first open warning (None if
+    there is no such account or warning), so a new user can open a card button from the terminal."""
+    async with rt.sessions() as session:
+        account = await get_account(session, login=login)
+        if account is None or account.id is None:
+            return None
+        scope = await scope_for(session, account_id=account.id, role=account.role)
+        rows = await list_warnings(session, scope=scope, filters=WarningFilter(status="open"),
+                                   today=local_today(rt.settings.tz), limit=1)
+    if not rows:
+        return None
+    key = link_key(rt.settings.secret_key.get_secret_value())
+    token = mint(key, sub=f"a{account.id}", act="ack", obj=f"w{rows[0].id}", now=utcnow(),
+                 ttl=timedelta(hours=rt.settings.action_link_hours))
+    return f"{rt.settings.public_url.rstrip('/')}/a/{token}"

@@ -94,8 +94,16 @@ def check_reply(reply: dict[str, Any], *, label: str) -> str:
     raise ChannelError(text, permanent=permanent, code=str(code))
 
 
+def card_buttons(part: Message) -> dict[str, Any]:
+    """actionCard buttons (§3.1): one ``singleURL``, or ``btns`` stacked vertically for a thumb."""
+    buttons = part.all_buttons
+    if len(buttons) == 1:
+        return {"singleTitle": buttons[0].label, "singleURL": buttons[0].url}
+    return {"btnOrientation": "0", "btns": [{"title": b.label, "actionURL": b.url} for b in buttons]}
+
+
 class DingTalk(Channel[DingTalkConfig]):
-    """Markdown, or an actionCard with one button when the message has a link and no @."""
+    """Markdown, or an actionCard with its buttons when the message has any and no @."""
 
     kind = "dingtalk"
     label = "钉钉群机器人"
@@ -119,13 +127,12 @@ class DingTalk(Channel[DingTalkConfig]):
         """The JSON body for one part (markdown or actionCard, ``at``, ``msgUuid``)."""
         mentions = " ".join(f"@{who}" for who in (*part.at_mobiles, *part.at_user_ids))
         # The docs show ``at`` only with text/markdown, so a message that mentions people
-        # stays markdown and carries its link as a line instead of a button.
-        card = bool(part.link) and self.config.card and not mentions
-        text = render("dingtalk_message.md.j2", m=part, link_line=bool(part.link) and not card,
+        # stays markdown and carries its buttons as link lines.
+        card = bool(part.all_buttons) and self.config.card and not mentions
+        text = render("dingtalk_message.md.j2", m=part, buttons=() if card else part.all_buttons,
                       mentions=mentions, keyword=self._missing_keyword(part))
         body: dict[str, Any] = (
-            {"msgtype": "actionCard", "actionCard": {"title": part.headline, "text": text,
-                                                     "singleTitle": part.action_label, "singleURL": part.link}}
+            {"msgtype": "actionCard", "actionCard": {"title": part.headline, "text": text, **card_buttons(part)}}
             if card else {"msgtype": "markdown", "markdown": {"title": part.headline, "text": text}})
         if mentions:  # DingTalk renders the mention only if "@who" is also in the text
             body["at"] = {"atMobiles": list(part.at_mobiles), "atUserIds": list(part.at_user_ids), "isAtAll": False}

@@ -54,8 +54,8 @@ class _ZzdChannel(Channel[ZzdConfigT]):
     def msg(self, part: Message) -> dict[str, Any]:
         """The DingTalk-format message object that travels as the ``msg`` parameter."""
 
-    def _markdown(self, part: Message, *, link_line: bool) -> dict[str, Any]:
-        text = render("zzd_message.md.j2", m=part, link_line=link_line)
+    def _markdown(self, part: Message, *, link_lines: bool) -> dict[str, Any]:
+        text = render("zzd_message.md.j2", m=part, buttons=part.all_buttons if link_lines else ())
         return {"msgtype": "markdown", "markdown": {"title": part.headline, "text": text}}
 
     def _params(self, part: Message, **extra: str) -> dict[str, str]:
@@ -63,18 +63,24 @@ class _ZzdChannel(Channel[ZzdConfigT]):
 
 
 class ZzdWork(_ZzdChannel[ZzdWorkConfig]):
-    """工作通知 into each receiver's app notification chat; a link becomes an action_card button."""
+    """工作通知 into each receiver's app notification chat; buttons become action_card buttons."""
 
     kind = "zzd_work"
     label = "浙政钉工作通知"
     Config = ZzdWorkConfig
 
     def msg(self, part: Message) -> dict[str, Any]:
-        if not part.link:
-            return self._markdown(part, link_line=False)
-        text = render("zzd_message.md.j2", m=part, link_line=False)
-        return {"msgtype": "action_card", "action_card": {"title": part.headline, "markdown": text,
-                                                          "single_title": part.action_label, "single_url": part.link}}
+        buttons = part.all_buttons
+        if not buttons:
+            return self._markdown(part, link_lines=False)
+        text = render("zzd_message.md.j2", m=part, buttons=())
+        card: dict[str, Any] = {"title": part.headline, "markdown": text}
+        if len(buttons) == 1:
+            card |= {"single_title": buttons[0].label, "single_url": buttons[0].url}
+        else:  # the work-notification action_card of DingTalk's message format
+            card |= {"btn_orientation": "0",
+                     "btn_json_list": [{"title": b.label, "action_url": b.url} for b in buttons]}
+        return {"msgtype": "action_card", "action_card": card}
 
     async def send_part(self, part: Message) -> Receipt:
         params = self._params(part, **self._receivers())
@@ -99,14 +105,14 @@ class ZzdWork(_ZzdChannel[ZzdWorkConfig]):
 
 
 class ZzdGroup(_ZzdChannel[ZzdGroupConfig]):
-    """A message from the app into one group chat (markdown, link as a line)."""
+    """A message from the app into one group chat (markdown, buttons as link lines)."""
 
     kind = "zzd_group"
     label = "浙政钉群消息（应用）"
     Config = ZzdGroupConfig
 
     def msg(self, part: Message) -> dict[str, Any]:
-        return self._markdown(part, link_line=bool(part.link))
+        return self._markdown(part, link_lines=True)
 
     async def send_part(self, part: Message) -> Receipt:
         sender = {"senderId": self.config.sender_id} if self.config.sender_id else {}

@@ -29,4 +29,12 @@ async def names_for(session: AsyncSession, *, logins: Collection[str]) -> dict[s
 async def event_actor_names(session: AsyncSession, *, person_id: int) -> dict[str, str]:
     """Login -> shown name of everyone (and everything) that changed this person's record."""
     actors = await session.scalars(select(PERSON_EVENT.c.actor).where(PERSON_EVENT.c.person_id == person_id).distinct())
-    return await names_for(session, logins=set(actors.all()))
+    reviewers = await session.scalars(select(PERSON_EVENT.c.reviewer).where(  # 二人复核: the second officer
+        PERSON_EVENT.c.person_id == person_id, PERSON_EVENT.c.reviewer.is_not(None)).distinct())
+    return await names_for(session, logins=set(actors.all()) | {r for r in reviewers.all() if r})
+
+
+async def name_of(session: AsyncSession, *, account_id: int) -> str:
+    """The shown name of one account (a neutral word if it is gone)."""
+    found = await session.scalar(select(ACCOUNT.c.display_name).where(ACCOUNT.c.id == account_id))
+    return actor_name(None, found)

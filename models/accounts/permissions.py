@@ -32,6 +32,8 @@ class Action(StrEnum):
     VIEW_CALENDAR = "calendar.view"          # the working-day calendar deadlines are counted on
     EDIT_CALENDAR = "calendar.edit"          # set or restore a day, import a notice, mark a year entered
     MANAGE_ACCOUNTS = "accounts.manage"      # list accounts with their lock state, unlock them
+    CORRECT_RECORD = "record.correct"        # 更正 a record a warning is about (sensitive fields wait for review)
+    CONFIRM_CHANGE = "change.confirm"        # 二人复核: confirm or reject another person's sensitive correction
 
 
 _EVERYONE = frozenset({Action.VIEW_DATA, Action.OWN_SETTINGS})
@@ -40,10 +42,12 @@ _DECIDERS = frozenset({Action.ACKNOWLEDGE_WARNING, Action.SNOOZE_WARNING, Action
 
 # Full ID numbers: the unit's steward (keeps its records and must check them against documents) and
 # the 编办's officers (verify records); not leaders, other departments or auditors, whose work
-# needs masked data only. Admins hold every action.
+# needs masked data only. Admins hold every action. Records are corrected by those who keep them
+# (stewards) and verify them (officers); a sensitive correction is confirmed by a second officer.
 GRANTS: dict[Role, frozenset[Action]] = {
-    Role.STEWARD: _EVERYONE | {Action.ACKNOWLEDGE_WARNING, Action.DISPUTE_WARNING, Action.VIEW_FULL_ID},
-    Role.OFFICER: _EVERYONE | _DECIDERS | {Action.VIEW_FULL_ID},
+    Role.STEWARD: _EVERYONE | {Action.ACKNOWLEDGE_WARNING, Action.DISPUTE_WARNING, Action.VIEW_FULL_ID,
+                               Action.CORRECT_RECORD},
+    Role.OFFICER: _EVERYONE | _DECIDERS | {Action.VIEW_FULL_ID, Action.CORRECT_RECORD, Action.CONFIRM_CHANGE},
     Role.LEADER: _EVERYONE | _DECIDERS,
     Role.ORG: _EVERYONE,
     Role.HR: _EVERYONE,

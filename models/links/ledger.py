@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,23 +20,16 @@ class LinkUsed:
     done: int
 
 
-async def claim(session: AsyncSession, claims: LinkClaims, *, account_id: int, done: int = 0) -> None:
-    """Record the use of ``claims``; :class:`LinkRefused` ("used") if it was used before.
-
-    The insert runs in a savepoint so the caller's transaction survives the refusal; two
-    concurrent taps race on the primary key and exactly one wins.
+async def claim(session: AsyncSession, claims: LinkClaims, *, account_id: int, done: int) -> None:
+    """Record the use of ``claims`` (acting on ``done`` objects); :class:`LinkRefused` ("used") if it
+    was used before. Call it before any other write: two taps race on the primary key, exactly one
+    wins, and the loser's transaction must roll back whole (no savepoint, one round trip fewer).
     """
     try:
-        async with session.begin_nested():
-            await session.execute(insert(LINK_USE).values(jti=claims.jti, action=claims.act, object=claims.obj[:80],
-                                                          account_id=account_id, done=done))
+        await session.execute(insert(LINK_USE).values(jti=claims.jti, action=claims.act, object=claims.obj[:80],
+                                                      account_id=account_id, done=done))
     except IntegrityError:
         raise LinkRefused("used") from None
-
-
-async def count_done(session: AsyncSession, *, jti: str, done: int) -> None:
-    """After acting: how many objects the use changed (the refusal page of a replay says so)."""
-    await session.execute(update(LINK_USE).where(LINK_USE.c.jti == jti).values(done=done))
 
 
 async def used(session: AsyncSession, *, jti: str) -> LinkUsed | None:

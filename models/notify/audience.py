@@ -28,6 +28,7 @@ class TargetRef:
     unit_id: int | None
     subtree: bool
     group_by: str
+    account_id: int | None  # a personal target: its cards' links are that person's
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Placed(TargetRef):
 def _ref(row: Row[Any]) -> dict[str, Any]:
     m = row._mapping
     return {"id": m["id"], "kind": m["kind"], "unit_id": m["unit_id"], "subtree": m["subtree"],
-            "group_by": m["group_by"]}
+            "group_by": m["group_by"], "account_id": m["account_id"]}
 
 
 async def covering_targets(session: AsyncSession, *, purpose: str, unit_ids: list[int]) -> list[Covering]:

@@ -25,7 +25,7 @@ from models.notify.targets import TargetError
 from models.staffing.tables import Unit
 from models.warnings.tables import WarningEvent
 
-PURPOSE_LABELS = {**PURPOSES, "test": "测试消息"}
+PURPOSE_LABELS = {**PURPOSES, "test": "测试消息", "echo": "群内处理回执"}
 STATUS_LABELS = {"ok": "成功", "error": "失败（将重试）", "rate_limited": "被限流", "permanent": "失败（不再重试）",
                  "suppressed": "未发送（重复内容）"}
 NOTICE_KINDS = ("notified", "reminded", "escalated")

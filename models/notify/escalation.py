@@ -37,7 +37,6 @@ async def chain_config(session: AsyncSession) -> dict[str, Any]:
 class Candidate(ListedWarning):
     """A listed warning with what decides how far it has climbed, and where its unit sits."""
 
-    status: str
     detected_on: date
     escalation_level: int
     path: str

@@ -33,18 +33,19 @@ class ListedWarning:
     due_date: date | None
     unit_id: int
     unit_name: str
+    status: str
 
 
 def listed() -> Select[Any]:
     """Listed warnings joined to their unit: the columns of :class:`ListedWarning`."""
     return (select(W.c.id, W.c.severity, W.c.rule_code, W.c.evidence, W.c.due_date, W.c.unit_id,
-                   UNIT.c.name.label("unit_name"))
+                   UNIT.c.name.label("unit_name"), W.c.status)
             .join(UNIT, UNIT.c.id == W.c.unit_id).where(W.c.status.in_(LISTED)))
 
 
 def listed_warning(row: Row[Any]) -> ListedWarning:
     return ListedWarning(id=row.id, severity=row.severity, rule_code=row.rule_code, evidence=row.evidence,
-                         due_date=row.due_date, unit_id=row.unit_id, unit_name=row.unit_name)
+                         due_date=row.due_date, unit_id=row.unit_id, unit_name=row.unit_name, status=row.status)
 
 
 async def by_unit(session: AsyncSession, *, unit_ids: list[int]) -> dict[int, list[ListedWarning]]:

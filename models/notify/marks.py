@@ -61,11 +61,12 @@ def _new_severe_units(scan_id: int) -> Select[Any]:
 
 
 async def scan_and_mark(session: AsyncSession, *, as_of: date, full: bool = False,
-                        now: datetime | None = None) -> ScanOutcome:
+                        now: datetime | None = None, units: list[int] | None = None) -> ScanOutcome:
     """A scan plus the digest marks it owes, in the caller's transaction: how every scan runs
-    outside rule tests (the scan itself knows nothing of notifications)."""
+    outside rule tests (the scan itself knows nothing of notifications). ``units``: a targeted
+    scan of those units (after a correction), so digests hear of what it resolved or found."""
     now = now or utcnow()
-    outcome = await run_scan(session, as_of=as_of, full=full, now=now)
+    outcome = await run_scan(session, as_of=as_of, full=full, now=now, units=units)
     await mark_for_scan(session, scan_id=outcome.scan_id, now=now)
     return outcome
 

@@ -29,7 +29,7 @@ FIELD_LABELS = {
     "status": "人员状态", "in_est": "在编状态", "entry_date": "入编日期", "exit_date": "离岗日期",
     "post_unit_id": "任职机构", "post_title": "现任职务", "leader_kind": "领导职务类别", "appoint_date": "任职日期",
     "appoint_doc": "任职文号", "education": "学历", "pro_title": "职称", "mobile": "手机号",
-    "retire_age_months": "退休年龄", "retire_basis": "退休年龄特殊规定",
+    "retire_age_months": "退休年龄", "retire_basis": "退休年龄特殊规定", "id_number": "身份证号",
 }
 VOCABULARIES: dict[str, type[StrEnum]] = {"sex": Sex, "est_type": EstType, "identity": Identity,
                                           "status": PersonStatus, "leader_kind": LeaderKind}
@@ -79,6 +79,7 @@ class HistoryEntry:
     source: str  # 批量导入 / 门户 / …
     who: str  # a person's name, or what did it (never a login)
     changes: tuple[Change, ...]
+    reviewer: str | None = None  # who confirmed a reviewed change (二人复核), by name
 
 
 async def person_in_scope(session: AsyncSession, *, scope: Scope, person_id: int) -> PersonView | None:
@@ -104,7 +105,8 @@ async def person_history(session: AsyncSession, *, person_id: int,
                                   .order_by(EVENT.c.id.desc()))).all()
     units = await _unit_names(session, [r.changes or {} for r in rows])
     return [HistoryEntry(r.at, KIND_LABELS.get(r.kind, "变更"), SOURCE_LABELS.get(r.source, "其他"),
-                         actor_names.get(r.actor, UNKNOWN_ACTOR), _changes(r.changes or {}, units)) for r in rows]
+                         actor_names.get(r.actor, UNKNOWN_ACTOR), _changes(r.changes or {}, units),
+                         actor_names.get(r.reviewer, UNKNOWN_ACTOR) if r.reviewer else None) for r in rows]
 
 
 async def _unit_names(session: AsyncSession, changes: list[dict[str, Any]]) -> dict[int, str]:

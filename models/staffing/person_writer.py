@@ -237,6 +237,11 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
     return changes
 
 
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
+    """The diff an ``update`` event records, for writers of single records (models.staffing.edits)."""
+    return _diff(old, new)
+
+
 def _update_values(old: dict[str, Any], new: dict[str, Any], now: datetime) -> dict[str, Any]:
     keep = {k: v for k, v in new.items() if k not in ("id_hash", "unit_id", "created_at", "created_batch_id")}
     return {**keep, "pid": old["id"], "version": old["version"] + 1, "updated_at": now}

@@ -81,7 +81,7 @@ class Person(SQLModel, table=True):
     id_birth: date | None = None
     id_sex: str | None = Field(default=None, max_length=1)
     id_area: str | None = Field(default=None, max_length=6)  # province + city (4 digits) only
-    name: str = Field(max_length=60)
+    name: str = Field(max_length=60, index=True)  # the robot's 查 <姓名>
     sex: str | None = Field(default=None, max_length=1)
     birth_date: date | None = None
     est_type: str | None = Field(default=None, max_length=4)
@@ -123,6 +123,7 @@ class PersonEvent(SQLModel, table=True):
     kind: str = Field(max_length=10)  # create / update
     changes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     batch_id: int | None = None
+    reviewer: str | None = Field(default=None, max_length=60)  # who confirmed a reviewed change (二人复核)
 
 
 class ImportBatch(SQLModel, table=True):
@@ -142,6 +143,46 @@ class ImportBatch(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class PendingChange(SQLModel, table=True):
+    """A correction of a sensitive field (在编状态, 编制类型, 编制数, 职数) waiting for a second officer
+    (二人复核): ``changes`` is {field: [before, after]} in record terms (``in_est``, ``quotas.XZ``,
+    ``posts.unit.deputy``). ``open_key`` names the record while the change is pending and is cleared
+    when it is decided: its unique index allows one pending change per record, so a double submit
+    cannot queue two."""
+
+    __tablename__ = "pending_change"
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(max_length=10)  # person / unit
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)  # whose scope governs who may see and decide
+    warning_id: int | None = Field(default=None, index=True)  # the warning the correction came from
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    open_key: str | None = Field(default=None, max_length=20, unique=True)
+    source: str = Field(max_length=10)  # portal / bot
+    reason: str | None = Field(default=None, max_length=500)
+    requested_by: str = Field(max_length=60)
+    requested_at: datetime = _created()
+    decided_by: str | None = Field(default=None, max_length=60)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    note: str | None = Field(default=None, max_length=500)
+    status: str = Field(default="pending", max_length=10)  # pending / applied / rejected
+    version: int = 1
+    updated_at: datetime = _created()
+
+
+class PendingChangeEvent(SQLModel, table=True):
+    """The timeline of a pending change: requested, applied or rejected (by whom, why)."""
+
+    __tablename__ = "pending_change_event"
+    id: int | None = Field(default=None, primary_key=True)
+    change_id: int = Field(foreign_key="pending_change.id", index=True)
+    at: datetime = _created()
+    kind: str = Field(max_length=20)
+    actor: str = Field(max_length=60)
+    note: str | None = Field(default=None, max_length=2000)
+    detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
 # Typed table objects for Core (set-based) queries: the one place that unwraps SQLModel classes.
 UNIT = table_of(Unit)
 QUOTA = table_of(Quota)
@@ -149,3 +190,5 @@ POST_QUOTA = table_of(PostQuota)
 PERSON = table_of(Person)
 PERSON_EVENT = table_of(PersonEvent)
 IMPORT_BATCH = table_of(ImportBatch)
+PENDING_CHANGE = table_of(PendingChange)
+PENDING_CHANGE_EVENT = table_of(PendingChangeEvent)

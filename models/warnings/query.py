@@ -25,7 +25,8 @@ EVENT_LABELS = {"detected": "发现", "reopened": "重新出现", "resolved": "�
                 "snoozed": "暂缓", "unsnoozed": "暂缓到期", "disputed": "提交情况说明",
                 "dispute_accepted": "情况说明通过", "dispute_rejected": "情况说明退回",
                 "snooze_lifted": "取消暂缓", "notified": "已通知",
-                "reminded": "已提醒", "escalated": "已升级", "read": "已读（从消息打开）"}
+                "reminded": "已提醒", "escalated": "已升级", "read": "已读（从消息打开）",
+                "corrected": "已更正记录", "change_requested": "提交更正，待复核"}
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,20 @@ async def get_warning(session: AsyncSession, *, scope: Scope, warning_id: int, t
     query = _filtered(scope, WarningFilter(status="all"), today).where(W.c.id == warning_id)
     row = (await session.execute(query)).first()
     return to_row(row._mapping, today) if row else None
+
+
+async def warnings_by_ids(session: AsyncSession, *, scope: Scope, ids: list[int], today: date) -> list[WarningRow]:
+    """The warnings among ``ids`` that ``scope`` sees, whatever their state, in the order of ``ids``."""
+    if not ids:
+        return []
+    query = _filtered(scope, WarningFilter(status="all"), today).where(W.c.id.in_(ids))
+    found = {row.id: to_row(row._mapping, today) for row in await session.execute(query)}
+    return [found[i] for i in ids if i in found]
+
+
+async def warning_unit(session: AsyncSession, *, warning_id: int) -> int | None:
+    """The unit of a warning, whoever asks (to tell "not yours" from "does not exist")."""
+    return await session.scalar(select(W.c.unit_id).where(W.c.id == warning_id))
 
 
 @dataclass(frozen=True)

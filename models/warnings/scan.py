@@ -4,8 +4,12 @@ One scan runs in one transaction (on PostgreSQL under an advisory lock, so concu
 queue rather than race). A *full* scan evaluates every rule on all data. An *incremental* scan
 evaluates the same queries restricted to ``scan_scope`` (see :mod:`models.scan_scope`) and
 resolves only within that scope; it falls back to full when there is no earlier scan or a
-rule's settings changed since the last one. Deadlines are computed in Python with the
-working-day calendar (:mod:`models.warnings.deadlines`), never starting before first detection.
+rule's settings changed since the last one. A *targeted* scan (``units=[…]``, after a correction)
+evaluates every enabled rule on exactly the given units and resolves only there; it is never the
+"previous scan" of an incremental one, whose scope is every change since the previous full or
+incremental scan began: counting a targeted scan would skip the changes made elsewhere meanwhile.
+Deadlines are computed in Python with the working-day calendar (:mod:`models.warnings.deadlines`),
+never starting before first detection.
 
 On PostgreSQL the scan keeps the planner's picture true to this scan: it analyzes the tables it
 has just filled (and ``warning`` after large changes) and plans the streamed rule queries
@@ -15,6 +19,7 @@ milliseconds (an aggregate over every person re-run for each unit in scope).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -30,7 +35,7 @@ from models.warnings.config import ActiveRule, load_rules
 from models.warnings.deadlines import Deadlines
 from models.warnings.merge import merge
 from models.warnings.quality import recompute
-from models.warnings.scope import context_for, fill_scope
+from models.warnings.scope import context_for, fill_scope, fill_units
 from models.warnings.tables import SCAN_HIT as HIT
 from models.warnings.tables import ScanRun, ScanScope, Warning
 
@@ -38,6 +43,12 @@ SCOPE_TABLE = ScanScope.__tablename__
 WARNING_TABLE = Warning.__tablename__
 BATCH = 5000
 SCAN_LOCK = 7_000_001  # PostgreSQL advisory lock key for "a scan is running"
+TARGETED_WAIT = 5.0  # seconds a targeted scan waits for a running scan before giving up (ScanBusy)
+KIND_LABELS = {"full": "全量", "incremental": "增量", "targeted": "定向"}
+
+
+class ScanBusy(RuntimeError):
+    """Another scan held the lock for longer than a targeted scan waits; the next scan covers it."""
 
 
 @dataclass
@@ -56,29 +67,50 @@ class ScanOutcome:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        scope = "全量" if self.kind == "full" else f"增量（{self.scoped_units}个机构）"
+        scope = "全量" if self.kind == "full" else f"{KIND_LABELS.get(self.kind, '')}（{self.scoped_units}个机构）"
         return (f"{scope}扫描完成（{self.as_of}）：命中{self.hits}，新增{self.new}，更新{self.updated}，"
                 f"重新打开{self.reopened}，自动解决{self.resolved}（用时 {self.seconds:.1f} 秒）")
 
 
 async def run_scan(session: AsyncSession, *, as_of: date, full: bool = False,
-                   now: datetime | None = None) -> ScanOutcome:
-    """Run one scan inside the caller's transaction and return what it did."""
+                   now: datetime | None = None, units: list[int] | None = None) -> ScanOutcome:
+    """Run one scan inside the caller's transaction and return what it did; ``units`` makes it a
+    targeted scan of those units (raises :class:`ScanBusy` if another scan runs too long)."""
     started = time.monotonic()
-    if is_postgres(session):
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCAN_LOCK})
+    await _lock(session, patient=units is None)
     rules = await load_rules(session)
     previous = await _previous_scan(session)
-    kind = "full" if full or previous is None or previous.rule_versions != _versions(rules) else "incremental"
-    run = ScanRun(kind=kind, as_of=as_of, rule_versions=_versions(rules), started_at=now or utcnow())
+    run = ScanRun(kind=_kind(full, previous, rules, units), as_of=as_of, rule_versions=_versions(rules),
+                  started_at=now or utcnow())
     session.add(run)
     await session.flush()
     assert run.id is not None
-    outcome = ScanOutcome(run.id, kind, as_of)
-    await _evaluate(session, run, rules, previous, outcome)
+    outcome = ScanOutcome(run.id, run.kind, as_of)
+    await _evaluate(session, run, rules, previous if units is None else None, outcome, units)
     outcome.seconds = time.monotonic() - started
     await _finish(session, run, outcome)
     return outcome
+
+
+def _kind(full: bool, previous: ScanRun | None, rules: list[ActiveRule], units: list[int] | None) -> str:
+    if units is not None:
+        return "targeted"
+    return "full" if full or previous is None or previous.rule_versions != _versions(rules) else "incremental"
+
+
+async def _lock(session: AsyncSession, *, patient: bool) -> None:
+    """Scans queue on a PostgreSQL advisory lock. A targeted scan answers a person waiting on a
+    page, so it waits at most TARGETED_WAIT for a running scan rather than minutes for a full one."""
+    if not is_postgres(session):
+        return
+    if patient:
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCAN_LOCK})
+        return
+    deadline = time.monotonic() + TARGETED_WAIT
+    while not await session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": SCAN_LOCK}):
+        if time.monotonic() > deadline:
+            raise ScanBusy("scan lock busy")
+        await asyncio.sleep(0.05)
 
 
 def _versions(rules: list[ActiveRule]) -> dict[str, Any]:
@@ -86,17 +118,22 @@ def _versions(rules: list[ActiveRule]) -> dict[str, Any]:
 
 
 async def _previous_scan(session: AsyncSession) -> ScanRun | None:
-    query = select(ScanRun).where(ScanRun.status == "done").order_by(ScanRun.id.desc()).limit(1)  # type: ignore[union-attr,arg-type]
+    """The latest finished full or incremental scan (targeted scans cover a few units only)."""
+    query = (select(ScanRun).where(ScanRun.status == "done", ScanRun.kind != "targeted")  # type: ignore[arg-type]
+             .order_by(ScanRun.id.desc()).limit(1))  # type: ignore[union-attr]
     return (await session.scalars(query)).first()
 
 
 async def _evaluate(session: AsyncSession, run: ScanRun, rules: list[ActiveRule], previous: ScanRun | None,
-                    outcome: ScanOutcome) -> None:
+                    outcome: ScanOutcome, units: list[int] | None = None) -> None:
     enabled = [r for r in rules if r.enabled]
     scan_id = run.id or 0
-    scoped = run.kind == "incremental" and previous is not None
+    scoped = (run.kind == "incremental" and previous is not None) or units is not None
     prev_as_of = previous.as_of if scoped and previous else None
-    if scoped and previous is not None:
+    if units is not None:
+        outcome.scoped_units = await fill_units(session, scan_id=scan_id, units=units)
+        await _analyze(session, SCOPE_TABLE)
+    elif scoped and previous is not None:
         outcome.scoped_units = await fill_scope(
             session, scan_id=scan_id, since=previous.started_at, rules=enabled,
             ctx_of=lambda a: context_for(a, run.as_of, None, prev_as_of))

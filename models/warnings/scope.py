@@ -4,6 +4,9 @@ A unit is in scope when, since the previous scan started: the unit row changed (
 bump it too); a person whose establishment or post is in it changed; a changed person shares an
 ID number with a record in it (一人多编 spans units); a person's earlier post unit is in it (from
 the change log); or a time-driven threshold crossed for one of its persons (rule windows).
+
+A targeted scan's scope is given instead (:func:`fill_units`): after a correction, the units of
+:func:`units_of_persons` before and after it.
 """
 
 from __future__ import annotations
@@ -65,6 +68,23 @@ async def fill_scope(session: AsyncSession, *, scan_id: int, since: datetime, ru
         await session.execute(insert(SCOPE), missing)
     count = await session.scalar(select(func.count()).select_from(SCOPE).where(SCOPE.c.scan_id == scan_id))
     return int(count or 0)
+
+
+async def fill_units(session: AsyncSession, *, scan_id: int, units: list[int]) -> int:
+    """Insert exactly ``units`` as the scope of (targeted) scan ``scan_id``; returns how many."""
+    rows = [{"scan_id": scan_id, "unit_id": u} for u in sorted(set(units))]
+    if rows:
+        await session.execute(insert(SCOPE), rows)
+    return len(rows)
+
+
+async def units_of_persons(session: AsyncSession, *, person_ids: list[int]) -> set[int]:
+    """Every unit whose rule results the given person records take part in: their establishment
+    and post units, and the units of every record sharing their ID numbers (一人多编 spans units)."""
+    hashes = select(PERSON.c.id_hash).where(PERSON.c.id.in_(person_ids))
+    rows = await session.execute(select(PERSON.c.unit_id, PERSON.c.post_unit_id).where(
+        (PERSON.c.id.in_(person_ids)) | PERSON.c.id_hash.in_(hashes)))
+    return {unit for pair in rows for unit in pair if unit is not None}
 
 
 def context_for(active: ActiveRule, as_of: Any, scan_id: int | None, prev_as_of: Any) -> RuleContext:

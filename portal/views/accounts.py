@@ -7,6 +7,7 @@ from aiohttp import web
 
 from models.accounts import throttle
 from models.accounts.permissions import Action, PermissionDenied
+from models.accounts.platform_ids import LABELS, linked_by_account
 from models.accounts.store import AccountError, account_rows, unblock_address, unlock_account
 from models.core.db import transaction, utcnow
 from portal.auth import client_ip, requires
@@ -23,8 +24,9 @@ async def account_list(request: web.Request) -> web.StreamResponse:
     async with request.app[RUNTIME].sessions() as session:
         rows = await account_rows(session, now=now)
         addresses = await throttle.blocked_keys(session, kind=throttle.IP, now=now)
+        links = await linked_by_account(session)  # 免登: shown as "已关联钉钉", never the id itself
     return render(request, "accounts/list.html", {
-        "rows": rows, "addresses": addresses, "notice": flash(request),
+        "rows": rows, "addresses": addresses, "notice": flash(request), "links": links, "platforms": LABELS,
         "max_failures": settings.login_max_failures, "ip_max_failures": settings.login_ip_max_failures})
 
 

@@ -30,6 +30,7 @@ from portal.auth import requires
 from portal.context import actor, today
 from portal.flash import redirect_with_message
 from portal.keys import RUNTIME, SETTINGS
+from portal.views.auth import safe_next
 from portal.views.warnings import load_warning
 from tasks.notify.reviews import review_decided_effect, review_requested_effect
 
@@ -41,6 +42,7 @@ async def act(request: web.Request) -> web.StreamResponse:
     warning, move = await load_warning(request), request.match_info["action"]
     if move not in MOVES:
         raise web.HTTPNotFound()
+    form: Any = {}
     try:
         check(move, actor(request).role, warning.status)
         form = await request.post()
@@ -48,7 +50,8 @@ async def act(request: web.Request) -> web.StreamResponse:
             await _perform(request, session, warning, move, form)
     except (WarningActionError, PermissionDenied, AttachmentError, ValueError) as error:
         raise redirect_with_message(request, f"/warnings/{warning.id}", str(error)) from None
-    raise web.HTTPSeeOther(f"/warnings/{warning.id}")
+    # 逐条处理 posts here and names the next item to show; only same-site paths are followed
+    raise web.HTTPSeeOther(safe_next(str(form.get("next", ""))) if form.get("next") else f"/warnings/{warning.id}")
 
 
 async def _perform(request: web.Request, session: AsyncSession, warning: WarningRow, move: str, form: Any) -> None:

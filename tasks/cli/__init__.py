@@ -48,6 +48,9 @@ def _register_all() -> None:
 
     for module in (data, holidays, rules, seed, targets, users, worker):
         module.register(cli)
+    from tasks.cli import robot  # bzops stream
+
+    robot.register(cli)
 
 
 _register_all()

@@ -1,4 +1,4 @@
-"""CLI: ``bzops user create|list|reset|lock|unlock|unblock-ip``."""
+"""CLI: ``bzops user create|list|reset|lock|unlock|unblock-ip|link``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from models.accounts.platform_ids import LABELS, Platform, linked_by_account
+from models.accounts.platform_ids import link as link_platform_id
 from models.accounts.store import (
     AccountError,
     AccountRow,
@@ -27,7 +29,7 @@ ROLE = click.Choice([r.value for r in Role])
 
 @click.group(context_settings=CONTEXT)
 def user() -> None:
-    """账号管理（创建、列出、重置密码、锁定、解锁、解除地址限制）。
+    """账号管理（创建、列出、重置密码、锁定、解锁、解除地址限制、关联钉钉/浙政钉）。
 
     角色：steward 单位数据管理专员，officer 编办科室干部，leader 编办分管领导，org 组织部门，
     hr 人社部门，finance 财政部门，admin 系统管理员，auditor 审计员。
@@ -40,17 +42,21 @@ def user() -> None:
 @click.option("--role", type=ROLE, required=True, help="角色")
 @click.option("--unit", "units", multiple=True, help="可见机构编码（可多次）；管理员和审计员可见全部")
 @click.option("--mobile", help="手机号（短信提醒用）")
+@click.option("--dingtalk-userid", help="钉钉 userid（在钉钉中免密登录用）")
+@click.option("--zzd-userid", help="浙政钉 accountId（在浙政钉中免密登录用）")
 @click.password_option(help="密码（至少8位）")
 @click.pass_context
 def create(ctx: click.Context, login: str, display_name: str, role: str, units: tuple[str, ...],
-           mobile: str | None, password: str) -> None:
+           mobile: str | None, dingtalk_userid: str | None, zzd_userid: str | None, password: str) -> None:
     """创建账号。单位专员只看本单位，编办等角色看所选机构及其下级。"""
     scopes = [ScopeSpec(code, default_subtree(role)) for code in units]
 
     async def _go(rt: Runtime) -> None:
-        async with transaction(rt.sessions) as session:
+        async with transaction(rt.sessions) as session:  # the account and its links, or nothing
             await create_account(session, login=login, display_name=display_name, role=role,
                                  password=password, scopes=scopes, mobile=mobile)
+            for platform, user_id in _given(dingtalk_userid, zzd_userid):
+                await link_platform_id(session, login=login, platform=platform, user_id=user_id, actor="cli")
     _guard(ctx, _go)
     click.secho(f"已创建账号 {login}（{label(Role, role)}）", fg="green")
 
@@ -58,12 +64,41 @@ def create(ctx: click.Context, login: str, display_name: str, role: str, units: 
 @user.command("list", context_settings=CONTEXT)
 @click.pass_context
 def list_(ctx: click.Context) -> None:
-    """列出全部账号及锁定状态（管理员锁定，或多次密码错误后的暂时锁定）。"""
+    """列出全部账号、锁定状态（管理员锁定，或多次密码错误后的暂时锁定）和是否已关联钉钉/浙政钉。"""
     async def _go(rt: Runtime) -> None:
         async with rt.sessions() as session:
+            links = await linked_by_account(session)
             for a in await account_rows(session, now=utcnow()):
-                click.echo(f"{a.login:<16} {a.display_name:<10} {label(Role, a.role):<10} {_state(a, rt.settings.tz)}")
+                linked = "".join(f" 已关联{LABELS[p]}" for p in links.get(a.id, []))
+                click.echo(f"{a.login:<16} {a.display_name:<10} {label(Role, a.role):<10} {_state(a, rt.settings.tz)}"
+                           f"{linked}")
     run_async(ctx, _go)
+
+
+@user.command(context_settings=CONTEXT)
+@click.argument("login")
+@click.option("--dingtalk-userid", help="钉钉 userid；空字符串表示解除关联")
+@click.option("--zzd-userid", help="浙政钉 accountId；空字符串表示解除关联")
+@click.pass_context
+def link(ctx: click.Context, login: str, dingtalk_userid: str | None, zzd_userid: str | None) -> None:
+    """关联（或解除关联）钉钉 / 浙政钉账号：关联后在应用中打开门户链接即可免密登录。
+    一个钉钉 userid 或浙政钉 accountId 只能关联一个账号。"""
+    given = _given(dingtalk_userid, zzd_userid)
+    if not given:
+        fail("请至少指定 --dingtalk-userid 或 --zzd-userid")
+
+    async def _go(rt: Runtime) -> None:
+        async with transaction(rt.sessions) as session:
+            for platform, user_id in given:
+                await link_platform_id(session, login=login, platform=platform, user_id=user_id, actor="cli")
+    _guard(ctx, _go)
+    for platform, user_id in given:
+        click.secho(f"{login}：已{'关联' if user_id.strip() else '解除关联'}{LABELS[platform]}", fg="green")
+
+
+def _given(dingtalk_userid: str | None, zzd_userid: str | None) -> list[tuple[Platform, str]]:
+    pairs: list[tuple[Platform, str | None]] = [("dingtalk", dingtalk_userid), ("zzd", zzd_userid)]
+    return [(platform, value) for platform, value in pairs if value is not None]
 
 
 def _state(a: AccountRow, tz: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from models.core.workdays import WorkCalendar
 from models.notify.digests import group_states, keep_composed, unit_names
 from models.notify.prefs import all_prefs
 from models.notify.tables import DigestState, Outbox, Target
+from tasks.notify.cards import card_payload, link_maker
 from tasks.notify.items import items_by_unit, items_in_scope
 from tasks.notify.timing import change_due, held, repeat_due
 
@@ -73,7 +75,7 @@ async def _compose(session: AsyncSession, rt: Runtime, state: DigestState, targe
     _clear(state, items, now, sent=digest is not None)
     if digest is None:
         return None
-    return await _outbox(session, state, target, digest, now)
+    return await _outbox(session, rt, state, target, digest, now)
 
 
 def _digest(state: DigestState, target: Target, items: list[Item], repeat: bool, names: dict[int, str],
@@ -111,13 +113,15 @@ def _clear(state: DigestState, items: list[Item], now: datetime, *, sent: bool) 
         state.last_sent_at, state.seq = now, state.seq + 1
 
 
-async def _outbox(session: AsyncSession, state: DigestState, target: Target, digest: Digest, now: datetime) -> Outbox:
+async def _outbox(session: AsyncSession, rt: Runtime, state: DigestState, target: Target, digest: Digest,
+                  now: datetime) -> Outbox:
     purpose = "s1" if state.group_key == "s1" else "digest"
     key = f"{purpose}-t{target.id}-{state.group_key}-{state.seq}"
+    digest = replace(digest, links=link_maker(rt.settings, target, now), card=key)
     message = digest_message(digest, key=key, max_bytes=max_bytes_of(target.kind))
     row = Outbox(target_id=saved_id(target), purpose=purpose, group_key=state.group_key, title=message.title,
                  body=message.body, link=message.link, idempotency_key=key, urgent=message.urgent,
-                 payload={"template_params": message.template_params}, next_attempt_at=utcnow(),
+                 payload=card_payload(message, digest.items), next_attempt_at=utcnow(),
                  warning_ids=sorted(digest.new_ids) if digest.new_ids else [i.warning_id for i in digest.items][:200])
     await keep_composed(session, row=row, state=state)
     return row

@@ -39,7 +39,7 @@ def to_item(row: ListedWarning, today: date, base_url: str = "") -> Item:
     link = f"{base_url}/warnings/{row.id}?via=chat" if base_url else None
     return Item(row.id, row.severity, rule.title if rule else "其他预警", row.unit_name, evidence.get("name"),
                 chat_summary(row.rule_code, evidence), row.due_date, bool(row.due_date and row.due_date < today),
-                link=link)
+                link=link, status=row.status)
 
 
 async def items_by_unit(session: AsyncSession, unit_ids: list[int], today: date,

@@ -22,6 +22,7 @@ from models.notify.outbox import existing_keys, queue
 from models.notify.reminders import due_on
 from models.notify.tables import Outbox
 from tasks.notify.audience import group_key
+from tasks.notify.cards import card_payload, link_maker
 from tasks.notify.compose import max_bytes_of
 from tasks.notify.items import to_item
 
@@ -84,9 +85,10 @@ def _outbox(rt: Runtime, key: tuple[int, str, str], entry: dict[str, Any], idemp
     target, items = entry["target"], entry["items"]
     unit = key[1][1:] if key[1].startswith("u") else None
     link = f"{rt.settings.public_url}/warnings?via=chat" + (f"&unit={unit}" if unit else "")
-    reminder = Reminder(entry["label"], key[2], items, link)
+    reminder = Reminder(entry["label"], key[2], items, link, links=link_maker(rt.settings, target, now),
+                        card=idempotency_key)
     message = reminder_message(reminder, key=idempotency_key, max_bytes=max_bytes_of(target.kind))
     return Outbox(target_id=target.id, purpose="reminder", group_key=key[1], title=message.title,
                   body=message.body, link=message.link, idempotency_key=idempotency_key, urgent=message.urgent,
-                  payload={"template_params": message.template_params}, next_attempt_at=now,
+                  payload=card_payload(message, items), next_attempt_at=now,
                   warning_ids=[i.warning_id for i in items])

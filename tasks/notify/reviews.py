@@ -39,7 +39,8 @@ def review_requested_effect(settings: Settings, warning: WarningRow, who: Actor,
         covering = await covering_targets(session, purpose="review", unit_ids=[warning.unit_id])
         targets = [t for t in covering if t.id not in own]
         key = f"review-ask-w{warning.id}-v{warning.version}"
-        await _queue(session, targets, review_requested(notice(settings, warning, who, text), key=key), warning)
+        message = review_requested(notice(settings, warning, who, text), key=key)
+        await queue_review(session, targets, message, group_key=f"w{warning.id}", warning_ids=[warning.id])
     return effect
 
 
@@ -53,7 +54,7 @@ def review_decided_effect(settings: Settings, warning: WarningRow, who: Actor, n
         targets: list[TargetRef] = [*personal, *unit_groups]
         key = f"review-done-w{warning.id}-v{warning.version}"
         message = review_decided(notice(settings, warning, who, note), key=key, accepted=accepted)
-        await _queue(session, targets, message, warning)
+        await queue_review(session, targets, message, group_key=f"w{warning.id}", warning_ids=[warning.id])
     return effect
 
 
@@ -61,14 +62,15 @@ def _is(target: TargetRef, among: list[TargetRef]) -> bool:
     return any(t.id == target.id for t in among)
 
 
-async def _queue(session: AsyncSession, targets: Sequence[TargetRef], message: Message,
-                 warning: WarningRow) -> None:
+async def queue_review(session: AsyncSession, targets: Sequence[TargetRef], message: Message, *, group_key: str,
+                       warning_ids: list[int]) -> None:
+    """One ``review`` outbox row per target (``key-t<id>``), skipping rows a retry already wrote."""
     keys = {t.id: f"{message.idempotency_key}-t{t.id}" for t in targets}
     done = await existing_keys(session, keys=list(keys.values()))
     for target_id, key in keys.items():
         if key in done:
             continue
         await queue(session, row=Outbox(
-            target_id=target_id, purpose="review", group_key=f"w{warning.id}", title=message.title,
+            target_id=target_id, purpose="review", group_key=group_key, title=message.title,
             body=message.body, link=message.link, idempotency_key=key, next_attempt_at=utcnow(),
-            payload={"template_params": message.template_params}, warning_ids=[warning.id]))
+            payload={"template_params": message.template_params}, warning_ids=warning_ids))

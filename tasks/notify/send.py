@@ -22,6 +22,7 @@ from models.notify import outbox
 from models.notify.tables import Outbox, Target
 from models.notify.targets import decrypt_config
 from tasks.notify import limits
+from tasks.notify.cards import stored_buttons
 from tasks.notify.record import SendResult, record_failure, record_success, record_suppressed
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,8 @@ async def recent_sends(rt: Runtime, target: Target, now: datetime, *, exclude: i
 def message_of(row: Outbox) -> Message:
     params = {str(k): str(v) for k, v in (row.payload or {}).get("template_params", {}).items()}
     return Message(title=row.title, body=row.body, text=row.body, link=row.link, urgent=row.urgent,
-                   action_label="打开门户处理", idempotency_key=row.idempotency_key, template_params=params)
+                   action_label="打开门户处理", idempotency_key=row.idempotency_key, template_params=params,
+                   buttons=stored_buttons(row.payload or {}))
 
 
 def _ms(started: float) -> int:

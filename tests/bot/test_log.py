@@ -19,7 +19,7 @@ async def test_it_writes_a_readable_file(bot_settings: Settings, make_channel: M
     assert re.fullmatch(r"\d{8}T\d{12}-w-1\.md", path.name) and receipt.message_id == path.name
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# 【紧急】超编预警\n")
-    assert "- 链接（查看详情）：http://portal.test/w/1" in text and text.endswith("\n---\n\n**某某局** 超编 2 人\n")
+    assert "- 按钮「查看详情」：http://portal.test/w/1" in text and text.endswith("\n---\n\n**某某局** 超编 2 人\n")
     assert "@*******5678" in text and "13812345678" not in text  # files on disk get masked mobiles
 
 

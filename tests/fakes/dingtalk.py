@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,14 +46,27 @@ class Delivered:
         return str(self.payload["msgtype"])
 
     @property
+    def readable(self) -> str:
+        return readable(self.text)
+
+    @property
     def text(self) -> str:
         """Everything a reader sees: title and text of whichever msgtype was sent."""
         return content_text(self.payload)
 
 
 def content_text(payload: Mapping[str, Any]) -> str:
+    """Title, text and the buttons (title and URL) of whichever msgtype was sent."""
     inner = payload.get(str(payload.get("msgtype")), {})
-    return "\n".join(str(v) for v in inner.values() if isinstance(v, str)) if isinstance(inner, dict) else ""
+    if not isinstance(inner, dict):
+        return ""
+    buttons = [f"{b.get('title')} {b.get('actionURL')}" for b in inner.get("btns", []) if isinstance(b, dict)]
+    return "\n".join([*(str(v) for v in inner.values() if isinstance(v, str)), *buttons])
+
+
+def readable(text: str) -> str:
+    """What a person reads: markdown link targets (signed tokens, URLs) removed."""
+    return re.sub(r"\]\([^)]*\)|https?://\S+", "]", text)
 
 
 def expected_sign(secret: str, timestamp: str) -> str:

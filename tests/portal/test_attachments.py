@@ -50,7 +50,7 @@ async def test_it_downloads_under_its_own_name_and_both_ways_are_audited(as_user
     await explain(client, warned["C1_OVER_QUOTA"], PDF, "../调出\"通知\".pdf")
     html = await (await client.get(f"/warnings/{warned['C1_OVER_QUOTA']}")).text()
     assert "下载附件：调出_通知_.pdf" in html
-    link = html.split('href="/warnings/')[1].split('"')[0]
+    link = next(part.split('"')[0] for part in html.split('href="/warnings/')[1:] if "/files/" in part.split('"')[0])
     response = await client.get(f"/warnings/{link}")
     assert response.headers["Content-Type"] == "application/pdf" and await response.read() == PDF
     disposition = response.headers["Content-Disposition"]

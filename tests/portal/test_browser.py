@@ -69,3 +69,39 @@ async def test_it_works_on_a_phone(page, world, rt, tmp_path):
     await page.wait_for_selector("text=编制核定与实有")
     assert await no_sideways_scroll(page)
     await shoot(page, "unit", tmp_path)
+
+
+async def test_a_card_button_on_a_phone_logs_in_confirms_and_shows_the_result(page, world, rt, settings, tmp_path):
+    """From a chat card: the 确认 link, logged out, through the login page, back to the confirm page."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from models.core.db import transaction, utcnow
+    from models.links.tokens import link_key, mint
+    from models.warnings.config import change_rule
+    from models.warnings.scan import run_scan
+    from models.warnings.tables import Warning
+
+    await add_persons(rt, *(person_record("C1-A", seq=101 + 2 * i) for i in range(6)))
+    async with transaction(rt.sessions) as session:
+        await change_rule(session, code="C3_VACANCY", actor="test", enabled=False)
+        await run_scan(session, as_of=date(2026, 11, 23), full=True)
+    async with rt.sessions() as session:
+        warning = (await session.scalars(select(Warning))).first()
+    token = mint(link_key(settings.secret_key.get_secret_value()), sub=f"a{world.steward.id}", act="ack",
+                 obj=f"w{warning.id}", now=utcnow(), ttl=timedelta(hours=1))
+    await page.goto(f"/a/{token}")
+    assert "/login" in page.url
+    await page.fill("input[name=login]", "steward")
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("text=确认收到这条预警")
+    assert await no_sideways_scroll(page)
+    await shoot(page, "card-confirm", tmp_path)
+    await page.click("button:has-text('确认收到')")
+    await page.wait_for_selector("text=已完成")
+    assert "确认 1 条预警" in await page.inner_text("main") and await no_sideways_scroll(page)
+    await shoot(page, "card-done", tmp_path)
+    async with rt.sessions() as session:
+        assert (await session.get(Warning, warning.id)).status == "acknowledged"

@@ -68,7 +68,7 @@ async def test_a_scan_reaches_the_unit_group_as_one_digest(nrt, fakes, redis, ad
     [sent] = fakes.dingtalk.delivered
     assert "甲县财政局：编制预警新增1条" in sent.text and "超编" in sent.text
     assert "行政编制核定2名，实有3名" in sent.text
-    assert "3301" not in sent.text and "http://portal.test/warnings?via=chat&unit=" in sent.text
+    assert "3301" not in sent.readable and "http://portal.test/warnings?via=chat&unit=" in sent.text
     assert sent.payload["msgUuid"] == (await outbox_rows(nrt))[0].idempotency_key
     async with nrt.sessions() as session:
         assert (await session.scalar(select(func.count()).select_from(WarningEvent)
@@ -267,7 +267,7 @@ async def test_a_county_digest_is_titled_after_its_scope_and_each_line_opens_its
         ids = sorted((await session.scalars(select(col(Warning.id)))).all())
     for warning_id in ids:
         assert f"](http://portal.test/warnings/{warning_id}?via=chat)" in sent.text
-    assert "已达到法定退休年龄，仍在编在职" in sent.text and f"{old.year}-" not in sent.text
+    assert "已达到法定退休年龄，仍在编在职" in sent.text and f"{old.year}-" not in sent.readable
 
 
 async def test_a_digest_without_severe_warnings_is_not_urgent(nrt, fakes, redis, add_target, run_worker):
@@ -278,4 +278,4 @@ async def test_a_digest_without_severe_warnings_is_not_urgent(nrt, fakes, redis,
     await sweep(nrt, redis, at(12))
     await run_worker()
     [sent] = fakes.dingtalk.delivered
-    assert "紧急" not in sent.text and "一般" in sent.text
+    assert "紧急" not in sent.readable and "一般" in sent.text

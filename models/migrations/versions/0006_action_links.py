@@ -1,4 +1,7 @@
-"""action links: the ledger that makes each card button act once
+"""action links: the ledger that makes each card button act once; persons found by name
+
+- ``link_use``: one row per used card-button token (its ``jti``), so a link acts once.
+- ``ix_person_name``: the robot's ``查 <姓名>`` looks persons up by exact name among a million.
 
 Revision ID: 0006
 Revises: 0005
@@ -31,8 +34,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('jti')
     )
     op.create_index(op.f('ix_link_use_account_id'), 'link_use', ['account_id'], unique=False)
+    op.create_index(op.f('ix_person_name'), 'person', ['name'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_person_name'), table_name='person')
     op.drop_index(op.f('ix_link_use_account_id'), table_name='link_use')
     op.drop_table('link_use')

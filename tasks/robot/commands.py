@@ -1,0 +1,126 @@
+"""The robot's command interpreter: who is asking, what they may see, and the answer.
+
+The sender is the account bound to the message's DingTalk userid (``models.accounts.platform_ids``);
+unknown senders and locked accounts get a polite refusal and nothing else. Every reading is
+limited to the sender's scope, and a warning outside it is answered exactly like one that does
+not exist. 确认 goes through ``models.warnings.actions.acknowledge``: the permission table, the
+decision step (conditional update, timeline, audit row) and its Chinese refusals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.robot_message import RobotMessage
+from bot.robot_reply import Reply, ack_reply, help_reply, number, persons_reply, refusal, todo_reply
+from models.accounts.permissions import Action, PermissionDenied, can
+from models.accounts.platform_ids import account_for
+from models.accounts.scope import scope_for
+from models.accounts.tables import Account
+from models.core.db import local_today, saved_id, transaction
+from models.core.decision import Actor, Conflict, DecisionError
+from models.core.runtime import Runtime
+from models.staffing.name_lookup import persons_named
+from models.staffing.scope import Scope
+from models.warnings.actions import acknowledge
+from models.warnings.query import WarningFilter, WarningRow, counts_by_severity, get_warning, list_warnings
+from tasks.robot.parse import MAX_NAME, Command, parse_command, warning_id
+
+TODO_LINES = 5
+MAX_PERSONS = 10
+
+
+@dataclass(frozen=True)
+class Asker:
+    account: Account
+    scope: Scope
+    group: bool
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.account.login, self.account.role, self.account.display_name)
+
+
+async def interpret(rt: Runtime, message: RobotMessage) -> Reply:
+    """The answer to ``message``; acting (确认) commits before this returns."""
+    command = parse_command(message.text)
+    asker = await _asker(rt, message)
+    if isinstance(asker, Reply):
+        return asker
+    if command.kind == "help":
+        return help_reply()
+    if not can(asker.account.role, Action.VIEW_DATA):
+        return refusal("denied")
+    if command.kind == "todo":
+        return await _todo(rt, asker)
+    if command.kind == "ack":
+        return await _ack(rt, asker, command)
+    return await _find(rt, asker, command)
+
+
+async def _asker(rt: Runtime, message: RobotMessage) -> Asker | Reply:
+    async with rt.sessions() as session:
+        account = await account_for(session, platform="dingtalk", user_id=message.sender) if message.sender else None
+        if account is None:
+            return refusal("unknown_sender")
+        if account.locked:
+            return refusal("locked")
+        scope = await scope_for(session, account_id=saved_id(account), role=account.role)
+    return Asker(account, scope, message.group)
+
+
+async def _todo(rt: Runtime, asker: Asker) -> Reply:
+    today = local_today(rt.settings.tz)
+    async with rt.sessions() as session:
+        counts = await counts_by_severity(session, scope=asker.scope, today=today)
+        rows = await list_warnings(session, scope=asker.scope, filters=WarningFilter(), today=today,
+                                   limit=TODO_LINES)
+    return todo_reply(name=asker.account.display_name, counts=counts, rows=rows, group=asker.group,
+                      portal_url=rt.settings.public_url)
+
+
+async def _ack(rt: Runtime, asker: Asker, command: Command) -> Reply:
+    wanted = warning_id(command.arg)
+    if wanted is None:
+        return refusal("bad_number")
+    try:
+        async with transaction(rt.sessions) as session:
+            warning = await get_warning(session, scope=asker.scope, warning_id=wanted,
+                                        today=local_today(rt.settings.tz))
+            if warning is None:  # outside the scope reads exactly like "no such warning"
+                return refusal("not_found", asked=number(wanted))
+            await _acknowledge(session, asker, warning)
+    except _Refused as refused:
+        return refused.reply
+    return ack_reply(warning)
+
+
+class _Refused(Exception):
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(reply.text)
+        self.reply = reply
+
+
+async def _acknowledge(session: AsyncSession, asker: Asker, warning: WarningRow) -> None:
+    """Acknowledge, or raise :class:`_Refused` (leaving the transaction, so nothing is written)."""
+    try:
+        await acknowledge(session, warning, asker.actor)
+    except PermissionDenied:
+        raise _Refused(refusal("denied")) from None
+    except Conflict:  # someone acted between our read and our update
+        raise _Refused(refusal("conflict", asked=number(warning.id))) from None
+    except DecisionError:  # acknowledged, snoozed, explained or closed already
+        raise _Refused(refusal("state", asked=number(warning.id), detail=warning.status_label)) from None
+
+
+async def _find(rt: Runtime, asker: Asker, command: Command) -> Reply:
+    name = command.arg
+    if not name:
+        return refusal("no_name")
+    hits = []
+    if len(name) <= MAX_NAME:
+        async with rt.sessions() as session:
+            hits = await persons_named(session, scope=asker.scope, name=name, limit=MAX_PERSONS + 1)
+    return persons_reply(asked=name, hits=hits[:MAX_PERSONS], more=len(hits) > MAX_PERSONS, group=asker.group)
