@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.accounts.names import actor_name
@@ -181,15 +181,17 @@ async def timeline(session: AsyncSession, *, warning_id: int) -> list[TimelineEv
 
 
 async def counts_by_severity(session: AsyncSession, *, scope: Scope, today: date) -> dict[str, int]:
-    query = (select(W.c.severity, func.count()).join(UNIT, UNIT.c.id == W.c.unit_id)
-             .where(scope.condition(), W.c.status.in_(LIVE)).group_by(W.c.severity))
-    counts = {severity: int(n) for severity, n in await session.execute(query)}
-    overdue = select(func.count()).select_from(W.join(UNIT, UNIT.c.id == W.c.unit_id)).where(
-        scope.condition(), overdue_condition(today))
-    counts["overdue"] = int(await session.scalar(overdue) or 0)
-    disputed = select(func.count()).select_from(W.join(UNIT, UNIT.c.id == W.c.unit_id)).where(
-        scope.condition(), W.c.status == "disputed")
-    counts["disputed"] = int(await session.scalar(disputed) or 0)
+    """Live warnings per severity, plus ``overdue`` and ``disputed``: one pass over the scope's warnings
+    (a province-wide reader's scope holds them all)."""
+    def tally(condition: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    query = (select(W.c.severity, func.count(), tally(overdue_condition(today)), tally(W.c.status == "disputed"))
+             .join(UNIT, UNIT.c.id == W.c.unit_id).where(scope.condition(), W.c.status.in_(LIVE))
+             .group_by(W.c.severity))
+    rows = (await session.execute(query)).all()
+    counts = {severity: int(n) for severity, n, _overdue, _disputed in rows}
+    counts["overdue"] = sum(int(overdue) for _s, _n, overdue, _d in rows)
+    counts["disputed"] = sum(int(disputed) for _s, _n, _o, disputed in rows)
     return counts
 
 

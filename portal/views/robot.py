@@ -2,9 +2,10 @@
 
 DingTalk signs only the ``timestamp`` header with the app secret. A missing, stale or wrong
 signature, or a signature seen before with another message, is refused with 403 and an audit row.
-A resent ``msgId`` is acknowledged and not answered again. The command runs (and commits) before
-the 200; its answer goes to the conversation's session webhook in the background, so DingTalk
-gets its reply at once. No cookie, no CSRF token: ``/callbacks/`` is exempt, the signature is
+A resent ``msgId`` is acknowledged and not answered again. A command that changes something (确认)
+runs and commits before the 200; a reading command (待办, 查, 帮助) is worked out after it, so
+DingTalk always gets its answer at once. Either way the reply goes to the conversation's session
+webhook in the background. No cookie, no CSRF token: ``/callbacks/`` is exempt, the signature is
 the credential.
 """
 
@@ -13,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 
@@ -23,10 +25,11 @@ from bot.robot_message import RobotMessage, parse_message, signature_problem
 from bot.robot_reply import Reply
 from models.core import audit
 from models.core.db import transaction
+from models.core.runtime import Runtime
 from models.core.settings import Settings
 from portal.auth import client_ip
 from portal.keys import ARQ, HTTP, RUNTIME, SETTINGS
-from tasks.robot.handle import answer, deliver, sign_fits
+from tasks.robot.handle import acts, answer, deliver, sign_fits
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +45,26 @@ class Replies:
     pending: set[asyncio.Task[None]] = field(default_factory=set)
 
     def send(self, settings: Settings, message: RobotMessage, reply: Reply) -> None:
-        task = asyncio.create_task(self._send(settings, message, reply))
+        self._track(self._send(settings, message, reply))
+
+    def answer_later(self, rt: Runtime, redis: Any, message: RobotMessage) -> None:
+        """A reading command: worked out after DingTalk has its 200 (a province-wide 待办 reads every
+        live warning), then sent like any reply."""
+        self._track(self._answer(rt, redis, message))
+
+    def _track(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
+
+    async def _answer(self, rt: Runtime, redis: Any, message: RobotMessage) -> None:
+        try:
+            reply = await answer(rt, redis, message)
+        except Exception:  # a background task: nobody else would see it
+            logger.exception("robot command of message %s failed", message.msg_id)
+            return
+        if reply is not None:
+            await self._send(rt.settings, message, reply)
 
     async def _send(self, settings: Settings, message: RobotMessage, reply: Reply) -> None:
         try:
@@ -79,7 +99,10 @@ async def robot_callback(request: web.Request) -> web.StreamResponse:
     redis = request.app[ARQ]
     if not await sign_fits(redis, sign, message.msg_id):
         return await _refuse(request, "replayed")
-    reply = await answer(request.app[RUNTIME], redis, message)
+    if not acts(message):
+        request.app[REPLIES].answer_later(request.app[RUNTIME], redis, message)
+        return web.json_response({})
+    reply = await answer(request.app[RUNTIME], redis, message)  # a change commits before the 200
     if reply is not None:
         request.app[REPLIES].send(settings, message, reply)
     return web.json_response({})

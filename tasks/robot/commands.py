@@ -9,8 +9,14 @@ decision step (conditional update, timeline, audit row) and its Chinese refusals
 
 from __future__ import annotations
 
+import contextlib
+import json
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.robot_message import RobotMessage
@@ -29,6 +35,7 @@ from models.warnings.query import WarningFilter, WarningRow, counts_by_severity,
 from tasks.robot.parse import MAX_NAME, Command, parse_command, warning_id
 
 TODO_LINES = 5
+TODO_CACHE_S = 60
 MAX_PERSONS = 10
 
 
@@ -43,8 +50,9 @@ class Asker:
         return Actor(self.account.login, self.account.role, self.account.display_name)
 
 
-async def interpret(rt: Runtime, message: RobotMessage) -> Reply:
-    """The answer to ``message``; acting (确认) commits before this returns."""
+async def interpret(rt: Runtime, message: RobotMessage, redis: Any = None) -> Reply:
+    """The answer to ``message``; acting (确认) commits before this returns. ``redis`` keeps a
+    person's 待办 for :data:`TODO_CACHE_S` (without it, every 待办 is worked out afresh)."""
     command = parse_command(message.text)
     asker = await _asker(rt, message)
     if isinstance(asker, Reply):
@@ -54,8 +62,9 @@ async def interpret(rt: Runtime, message: RobotMessage) -> Reply:
     if not can(asker.account.role, Action.VIEW_DATA):
         return refusal("denied")
     if command.kind == "todo":
-        return await _todo(rt, asker)
+        return await _todo_cached(rt, asker, redis)
     if command.kind == "ack":
+        await forget_todo(redis, asker.account)
         return await _ack(rt, asker, command)
     return await _find(rt, asker, command)
 
@@ -69,6 +78,34 @@ async def _asker(rt: Runtime, message: RobotMessage) -> Asker | Reply:
             return refusal("locked")
         scope = await scope_for(session, account_id=saved_id(account), role=account.role)
     return Asker(account, scope, message.group)
+
+
+async def _todo_cached(rt: Runtime, asker: Asker, redis: Any) -> Reply:
+    """A province-wide 待办 reads every live warning (a few hundred milliseconds on a million
+    persons): one person's answer is reused for a minute, and says when it was counted."""
+    key = _todo_key(asker.account, asker.group)
+    with contextlib.suppress(RedisError, OSError):
+        if redis is not None and (cached := await redis.get(key)):
+            title, text = json.loads(cached)
+            return Reply(title, text)
+    reply = await _todo(rt, asker)
+    counted = datetime.now(ZoneInfo(rt.settings.tz))
+    reply = Reply(reply.title, f"{reply.text}\n\n（{counted:%H:%M} 统计）")
+    with contextlib.suppress(RedisError, OSError):
+        if redis is not None:
+            await redis.set(key, json.dumps([reply.title, reply.text], ensure_ascii=False), ex=TODO_CACHE_S)
+    return reply
+
+
+def _todo_key(account: Account, group: bool) -> str:
+    return f"bzops:robot:todo:{account.id}:{int(group)}"
+
+
+async def forget_todo(redis: Any, account: Account) -> None:
+    """After a 确认 the person's next 待办 is counted afresh."""
+    with contextlib.suppress(RedisError, OSError):
+        if redis is not None:
+            await redis.delete(_todo_key(account, False), _todo_key(account, True))
 
 
 async def _todo(rt: Runtime, asker: Asker) -> Reply:

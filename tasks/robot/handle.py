@@ -22,6 +22,7 @@ from bot.robot_reply import Reply
 from models.core.runtime import Runtime
 from models.core.settings import Settings
 from tasks.robot.commands import interpret
+from tasks.robot.parse import parse_command
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,11 @@ async def sign_fits(redis: Any, sign: str, msg_id: str) -> bool:
     return (stored.decode() if isinstance(stored, bytes) else stored) in (None, msg_id)
 
 
+def acts(message: RobotMessage) -> bool:
+    """Whether the message's command changes something (and so must commit before it is answered)."""
+    return parse_command(message.text).kind == "ack"
+
+
 async def answer(rt: Runtime, redis: Any, message: RobotMessage) -> Reply | None:
     """The reply to a message not answered before; None for a resend or a replay."""
     key = _key("msg", message.msg_id)
@@ -63,7 +69,7 @@ async def answer(rt: Runtime, redis: Any, message: RobotMessage) -> Reply | None
         logger.info("robot: message %s was answered already", message.msg_id)
         return None
     try:
-        return await interpret(rt, message)
+        return await interpret(rt, message, redis)
     except Exception:
         await _forget(redis, key)  # let the platform's retry try again
         raise

@@ -41,9 +41,18 @@ from zoneinfo import ZoneInfo
 if __package__ in (None, ""):  # run as a script: make the project (and tests.bench) importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import asyncpg
 
-from tests.bench.common import DATA_KEY, REDIS_URL, SECRET_KEY, bzops, bzops_env, emit, fetch, log, pg_url, scalar
+from tests.bench.common import (
+    DATA_KEY,
+    REDIS_URL,
+    SECRET_KEY,
+    bzops,
+    bzops_env,
+    emit,
+    fetch,
+    kept_pg_database,
+    log,
+)
 
 NAME = "bzops_bench_correct"
 GOAL_MS = 1000.0
@@ -60,16 +69,6 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered), max(1, math.ceil(share * len(ordered)))) - 1]
 
 
-async def pg_admin(*statements: str) -> None:
-    """Statements on the server's maintenance database (CREATE / DROP DATABASE)."""
-    connection = await asyncpg.connect(pg_url("postgres", "postgresql"))
-    try:
-        for statement in statements:
-            await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 def build(opts: argparse.Namespace, env: dict[str, str], url: str, today: str) -> dict[str, Any]:
     """Migrate, seed and fully scan a fresh database (step 1)."""
     bzops(env, "migrate")
@@ -80,18 +79,6 @@ def build(opts: argparse.Namespace, env: dict[str, str], url: str, today: str) -
     scanned = bzops(env, "scan", "--full", "--as-of", today)
     log(f"seeded in {seeded.seconds:.0f} s, full scan in {scanned.seconds:.0f} s")
     return {"seed_seconds": round(seeded.seconds, 1), "full_scan_seconds": round(scanned.seconds, 1)}
-
-
-def reusable(url_admin_name: str, opts: argparse.Namespace) -> bool:
-    rows = fetch(pg_url("postgres", "postgresql"), f"SELECT 1 FROM pg_database WHERE datname = '{url_admin_name}'")
-    if not rows:
-        return False
-    url = pg_url(url_admin_name)
-    try:
-        return int(scalar(url, "SELECT count(*) FROM person")) == opts.persons and \
-            int(scalar(url, "SELECT count(*) FROM scan_run WHERE kind = 'full'")) > 0
-    except Exception:  # a half-built database from a crashed run: build afresh
-        return False
 
 
 async def add_officer(settings: Any) -> None:
@@ -188,13 +175,9 @@ def run(opts: argparse.Namespace, work: Path) -> dict[str, Any]:
     from models.core.settings import Settings
 
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
-    url = pg_url(NAME)
-    env = {**bzops_env(url, work / "var"), "BZOPS_REDIS_URL": opts.redis}
-    built: dict[str, Any] = {"reused": True}
-    if not (opts.reuse and reusable(NAME, opts)):
-        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)', f'CREATE DATABASE "{NAME}"'))
-        built = {"reused": False, **build(opts, env, url, today)}
-    try:
+    with kept_pg_database(NAME, persons=opts.persons, keep=opts.keep, reuse=opts.reuse) as (url, reused):
+        env = {**bzops_env(url, work / "var"), "BZOPS_REDIS_URL": opts.redis}
+        built = {"reused": True} if reused else {"reused": False, **build(opts, env, url, today)}
         settings = Settings.load(env="test", database_url=url, redis_url=opts.redis, var_dir=work / "var",
                                  data_key=DATA_KEY, secret_key=SECRET_KEY, public_url="http://bench.local")
         wanted = opts.corrections + opts.warmup
@@ -204,9 +187,6 @@ def run(opts: argparse.Namespace, work: Path) -> dict[str, Any]:
         since = datetime.now(ZoneInfo("UTC")).replace(tzinfo=None)
         runs = asyncio.run(correct_all(settings, picks, opts.warmup))
         result = summary(opts, runs, url, since)
-    finally:
-        if not opts.keep:
-            asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)'))
     return {"bench": "correct", "persons": opts.persons, "units": opts.units, "as_of": today, "data": built,
             **result}
 

@@ -91,7 +91,8 @@ def pg_url(name: str, driver: str = "postgresql+asyncpg") -> str:
     return f"{driver}://{PG_SERVER}/{name}"
 
 
-async def _admin(*statements: str) -> None:
+async def pg_admin(*statements: str) -> None:
+    """Statements on the server's maintenance database (CREATE / DROP DATABASE)."""
     connection = await asyncpg.connect(pg_url("postgres", "postgresql"))
     try:
         for statement in statements:
@@ -104,11 +105,37 @@ async def _admin(*statements: str) -> None:
 def fresh_pg_database(name: str) -> Iterator[str]:
     """An empty database ``name`` (dropped first if a crashed run left it); yields its SQLAlchemy URL."""
     drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    asyncio.run(_admin(drop, f'CREATE DATABASE "{name}"'))
+    asyncio.run(pg_admin(drop, f'CREATE DATABASE "{name}"'))
     try:
         yield pg_url(name)
     finally:
-        asyncio.run(_admin(drop))
+        asyncio.run(pg_admin(drop))
+
+
+def seeded_as(name: str, persons: int) -> bool:
+    """Whether database ``name`` exists, holds ``persons`` persons and has been fully scanned."""
+    if not fetch(pg_url("postgres", "postgresql"), f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+        return False
+    url = pg_url(name)
+    try:
+        return int(scalar(url, "SELECT count(*) FROM person")) == persons and \
+            int(scalar(url, "SELECT count(*) FROM scan_run WHERE kind = 'full'")) > 0
+    except Exception:  # a half-built database from a crashed run: build afresh
+        return False
+
+
+@contextmanager
+def kept_pg_database(name: str, *, persons: int, keep: bool, reuse: bool) -> Iterator[tuple[str, bool]]:
+    """(URL, reused): a database an earlier ``keep`` run left with the same size when ``reuse``, else
+    an empty one; dropped afterwards unless ``keep`` (seeding a million persons takes minutes)."""
+    reused = reuse and seeded_as(name, persons)
+    if not reused:
+        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'))
+    try:
+        yield pg_url(name), reused
+    finally:
+        if not keep:
+            asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _pg_fetch(url: str, query: str) -> list[tuple[Any, ...]]:

@@ -38,6 +38,20 @@ async def test_todo_counts_and_lists_the_senders_warnings_with_portal_links(ask,
 
 
 
+async def test_todo_is_reused_for_a_minute_but_counted_afresh_after_a_confirm(ask, rt, robot_world):
+    mine = robot_world.mine
+    first = await ask("待办")
+    assert "统计）" in first.text and "（已确认）" not in first.text
+    async with transaction(rt.sessions) as session:  # changed in the portal: 待办 may lag a minute
+        warning = await session.get(Warning, mine.id)
+        warning.status = "acknowledged"
+    assert (await ask("待办")).text == first.text
+    async with transaction(rt.sessions) as session:
+        (await session.get(Warning, mine.id)).status = "open"
+    await ask(f"确认 W{mine.id}")  # a 确认 through the robot forgets the sender's 待办
+    assert "（已确认）" in (await ask("待办")).text
+
+
 async def acknowledged_events(rt, warning_id: int) -> list[WarningEvent]:
     async with rt.sessions() as session:
         query = select(WarningEvent).where(WarningEvent.warning_id == warning_id, WarningEvent.kind == "acknowledged")
