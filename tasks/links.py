@@ -91,6 +91,17 @@ async def act(session: AsyncSession, obj: LinkObject, tapper: Tapper, now: datet
     for warning in targets:
         await acknowledge(session, warning, tapper.actor)
     if obj.claims.target_id is not None and targets:
-        line = f"{mask_name(tapper.actor.name or '同事')}已确认 {len(targets)} 条预警"
-        await echo(session, target_id=obj.claims.target_id, line=line, now=now)
+        await echo(session, target_id=obj.claims.target_id, line=echo_line(tapper.actor, len(targets)), now=now)
     return len(targets)
+
+
+def echo_line(actor: Actor, count: int) -> str:
+    """What the group reads: the masked name (the group is many people) and how many."""
+    return f"{mask_name(actor.name or '同事')}已确认 {count} 条预警"
+
+
+async def echo_walk(session: AsyncSession, *, card_key: str, warning_id: int, actor: Actor, now: datetime) -> None:
+    """A 确认 while walking a group's card (逐条处理) tells that group too, as a button would."""
+    found = await card(session, key=card_key)
+    if found is not None and not found.personal and warning_id in found.listed:
+        await echo(session, target_id=found.target_id, line=echo_line(actor, 1), now=now)

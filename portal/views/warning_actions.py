@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.accounts.permissions import Action, PermissionDenied
 from models.core import audit
-from models.core.db import transaction
+from models.core.db import transaction, utcnow
 from models.warnings.actions import (
     WarningActionError,
     acknowledge,
@@ -32,6 +32,7 @@ from portal.flash import redirect_with_message
 from portal.keys import RUNTIME, SETTINGS
 from portal.views.auth import safe_next
 from portal.views.warnings import load_warning
+from tasks.links import echo_walk
 from tasks.notify.reviews import review_decided_effect, review_requested_effect
 
 MOVES = ("acknowledge", "snooze", "unsnooze", "dispute", "accept", "reject")
@@ -58,6 +59,8 @@ async def _perform(request: web.Request, session: AsyncSession, warning: Warning
     who = actor(request)
     if move == "acknowledge":
         await acknowledge(session, warning, who)
+        if form.get("card"):  # from 逐条处理: the card's group hears of it
+            await echo_walk(session, card_key=str(form["card"]), warning_id=warning.id, actor=who, now=utcnow())
     elif move == "snooze":
         until = date.fromisoformat(str(form.get("until", "")))
         await snooze(session, warning, who, until=until, reason=str(form.get("reason", "")), today=today(request),

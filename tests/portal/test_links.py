@@ -223,8 +223,11 @@ async def test_walking_a_card_shows_progress_and_acts_item_by_item(as_user, rt, 
     text = await first.text()
     assert "第 1 / 1 条" in text and "已处理 0/1" in text
     [warning_id] = card.payload["listed"]
-    acked = await client.post(f"/warnings/{warning_id}/acknowledge",
-                              data={"_csrf": await csrf_token(client), "next": f"/cards/{card.idempotency_key}?i=0"},
-                              allow_redirects=False)
+    assert f'name="card" value="{card.idempotency_key}"' in text
+    acked = await client.post(f"/warnings/{warning_id}/acknowledge", allow_redirects=False, data={
+        "_csrf": await csrf_token(client), "next": f"/cards/{card.idempotency_key}?i=0", "card": card.idempotency_key})
     assert acked.headers["Location"] == f"/cards/{card.idempotency_key}?i=0"
     assert "已处理 1/1" in await (await client.get(acked.headers["Location"])).text()
+    async with rt.sessions() as session:  # the county group, whose card it was, reads who did it
+        [echo] = (await session.scalars(select(Outbox).where(Outbox.purpose == "echo"))).all()
+    assert echo.target_id == card.target_id and echo.body == "李**已确认 1 条预警"
