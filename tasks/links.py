@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.escape import inert
 from models.accounts.permissions import Action, can
 from models.core.decision import Actor
 from models.links.ledger import claim
@@ -97,7 +98,7 @@ async def act(session: AsyncSession, obj: LinkObject, tapper: Tapper, now: datet
 
 def echo_line(actor: Actor, count: int) -> str:
     """What the group reads: the masked name (the group is many people) and how many."""
-    return f"{mask_name(actor.name or '同事')}已确认 {count} 条预警"
+    return f"{inert(mask_name(actor.name or '同事'))}已确认 {count} 条预警"  # markdown: "**" would be bold
 
 
 async def echo_walk(session: AsyncSession, *, card_key: str, warning_id: int, actor: Actor, now: datetime) -> None:

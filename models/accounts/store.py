@@ -7,6 +7,7 @@ Logging in is :mod:`models.accounts.login`; temporary blocks after wrong passwor
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -19,7 +20,7 @@ from sqlmodel import col
 
 from models.accounts import sessions, throttle
 from models.accounts.permissions import Action, require
-from models.accounts.tables import Account, AccountScope
+from models.accounts.tables import ACCOUNT, Account, AccountScope
 from models.core import audit
 from models.core.db import saved_id, utcnow
 from models.core.enums import Role
@@ -196,3 +197,11 @@ async def account_rows(session: AsyncSession, *, now: datetime) -> list[AccountR
 
 async def list_accounts(session: AsyncSession) -> list[Account]:
     return list((await session.scalars(select(Account).order_by(col(Account.role), col(Account.login)))).all())
+
+
+async def roles_of(session: AsyncSession, *, account_ids: Collection[int]) -> dict[int, str]:
+    """Account id -> role, for the ids asked that exist."""
+    if not account_ids:
+        return {}
+    rows = await session.execute(select(ACCOUNT.c.id, ACCOUNT.c.role).where(ACCOUNT.c.id.in_(list(account_ids))))
+    return {account_id: role for account_id, role in rows}

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.base import Message
 from bot.change_notices import ChangeNotice, change_decided, change_requested
+from models.accounts.permissions import Action, can
+from models.accounts.store import roles_of
 from models.core.decision import Actor, Effect
 from models.core.settings import Settings
 from models.notify.audience import TargetRef, covering_targets, personal_targets
@@ -34,7 +36,10 @@ def requested_effect(n: ChangeNotice, *, change_id: int, unit_id: int, requester
     async def effect(session: AsyncSession) -> None:
         own = {t.id for t in await personal_targets(session, login=requester)}
         covering = await covering_targets(session, purpose="review", unit_ids=[unit_id])
-        targets = [t for t in covering if t.id not in own]
+        roles = await roles_of(session, account_ids={t.account_id for t in covering if t.account_id})
+        # groups, and the people who may confirm: a steward's own channel is not asked to review
+        targets = [t for t in covering if t.id not in own
+                   and (t.account_id is None or can(roles.get(t.account_id, ""), Action.CONFIRM_CHANGE))]
         await _queue(session, targets, change_requested(n, key=f"change-ask-c{change_id}"), change_id, warning_id)
     return effect
 

@@ -20,6 +20,7 @@ GROUP_SAFE: dict[str, Callable[[dict[str, Any]], str]] = {
     "A11_ENTRY_AGE": lambda e: f"入编时年龄不符合规定（入编{e['entry']}）",
     "B2_RETIRE_SOON": lambda e: "即将达到法定退休年龄，请提前做好退休和用编计划",
     "B3_OVERDUE_RETIRE": lambda e: "已达到法定退休年龄，仍在编在职",
+    "B5_RETIRED_IN_EST": lambda e: "已退休，编制未核销",
 }
 
 

@@ -187,3 +187,11 @@ async def test_one_person_in_two_units_picks_the_record_that_leaves(as_user, cli
     await login(client, "officer")
     await decide(client, change.id or 0, "confirm")
     assert [await status_of(rt, r.id) for r in rows] == ["resolved", "resolved"], "both units rescanned"
+
+
+async def test_only_groups_and_people_who_may_review_are_asked(as_user, rt, warned, reviewers):
+    """An officer's own change: the 编办 group is asked, the steward's personal channel is not (a
+    steward cannot review), and neither is the officer's own."""
+    officer = await as_user("officer")
+    await ask_to_release(rt, officer, warned)
+    assert [row.target_id for row in await review_rows(rt)] == [reviewers["office"]]

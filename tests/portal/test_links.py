@@ -156,7 +156,7 @@ async def test_a_group_link_works_for_a_member_in_scope_only(as_user, client, wa
     assert [d["reason"] for d in await refusals(rt)] == ["out_of_scope", "out_of_scope"]
     async with rt.sessions() as session:
         [echo] = (await session.scalars(select(Outbox).where(Outbox.purpose == "echo"))).all()
-    assert echo.target_id == group.id and echo.body == "王**已确认 1 条预警"
+    assert echo.target_id == group.id and echo.body == "王＊＊已确认 1 条预警"  # no markdown bold in a group
 
 
 async def test_roles_that_may_not_acknowledge_are_refused(client, warned, rt, world, settings):
@@ -230,4 +230,4 @@ async def test_walking_a_card_shows_progress_and_acts_item_by_item(as_user, rt, 
     assert "已处理 1/1" in await (await client.get(acked.headers["Location"])).text()
     async with rt.sessions() as session:  # the county group, whose card it was, reads who did it
         [echo] = (await session.scalars(select(Outbox).where(Outbox.purpose == "echo"))).all()
-    assert echo.target_id == card.target_id and echo.body == "李**已确认 1 条预警"
+    assert echo.target_id == card.target_id and echo.body == "李＊＊已确认 1 条预警"
