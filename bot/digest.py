@@ -93,8 +93,13 @@ def digest_title(d: Digest) -> str:
     return f"{label}：编制预警{change}"
 
 
+def ordered_items(d: Digest) -> list[Item]:
+    """The card's order: new first, then by severity and due date (逐条处理 walks it the same way)."""
+    return sorted(d.items, key=lambda i: (i.warning_id not in d.new_ids, i.severity, i.due_date or date.max))
+
+
 def digest_message(d: Digest, *, key: str, max_bytes: int | None) -> Message:
-    ordered = sorted(d.items, key=lambda i: (i.warning_id not in d.new_ids, i.severity, i.due_date or date.max))
+    ordered = ordered_items(d)
     shown, actions = _fit(d, ordered, max_bytes)
     counts = {s: sum(1 for i in d.items if i.severity == s) for s in SEVERITY_WORDS}
     body = _body(d, shown, actions, hidden=len(ordered) - len(shown), counts=counts,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import registry
-from bot.digest import Digest, Item, digest_message
+from bot.digest import Digest, Item, digest_message, ordered_items
 from models.core.calendar import load_calendar
 from models.core.db import saved_id, transaction, utcnow
 from models.core.runtime import Runtime
@@ -121,7 +121,7 @@ async def _outbox(session: AsyncSession, rt: Runtime, state: DigestState, target
     message = digest_message(digest, key=key, max_bytes=max_bytes_of(target.kind))
     row = Outbox(target_id=saved_id(target), purpose=purpose, group_key=state.group_key, title=message.title,
                  body=message.body, link=message.link, idempotency_key=key, urgent=message.urgent,
-                 payload=card_payload(message, digest.items), next_attempt_at=utcnow(),
+                 payload=card_payload(message, ordered_items(digest)), next_attempt_at=utcnow(),
                  warning_ids=sorted(digest.new_ids) if digest.new_ids else [i.warning_id for i in digest.items][:200])
     await keep_composed(session, row=row, state=state)
     return row
