@@ -34,7 +34,7 @@ _ONE_DAY = timedelta(days=1)
 # Where a day's answer comes from (WorkCalendar.source); the pages and the CLI label them.
 OVERRIDE, LIBRARY, ENTERED, ESTIMATE = "override", "library", "entered", "estimate"
 SOURCE_LABELS = {OVERRIDE: "管理员设置", LIBRARY: "法定(库)", ENTERED: "已录入", ESTIMATE: "估算"}
-YEAR_LABELS = {LIBRARY: "节假日和调休来自 chinese_calendar 库（国务院已发布的安排）",
+YEAR_LABELS = {LIBRARY: "节假日和调休按国务院已发布的安排",
                ENTERED: "国务院安排已录入，期限不再标“估算”",
                ESTIMATE: "国务院安排尚未录入：按法定节假日（含农历节日）估算，期限标“估算”"}
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
