@@ -38,7 +38,7 @@ def create_app(settings: Settings) -> web.Application:
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
-    async with runtime(app[SETTINGS]) as rt:
+    async with runtime(app[SETTINGS], interactive=True) as rt:
         app[RUNTIME] = rt
         yield
 

@@ -22,8 +22,9 @@ class Runtime:
 
 
 @asynccontextmanager
-async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
-    engine = create_engine(settings)
+async def runtime(settings: Settings, *, interactive: bool = False) -> AsyncIterator[Runtime]:
+    """Everything a process needs; ``interactive`` for the web process (see ``create_engine``)."""
+    engine = create_engine(settings, interactive=interactive)
     try:
         yield Runtime(settings, engine, session_factory(engine), FieldCipher(settings.data_key_bytes))
     finally:

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30  # a session unused this long ends
     login_max_failures: int = 5  # wrong passwords per login name before a temporary block
     login_ip_max_failures: int = 20  # per client address (higher: one office behind NAT shares one)
+    web_parallel_workers: int = 0  # PostgreSQL parallel workers per query in web processes (see db.create_engine)
     sqlite_busy_ms: int = 10000  # SQLite: how long a write waits for another writer before "busy"
     # Outside platforms: every base URL is a setting so tests can point them at local fakes.
     dingtalk_api_url: str = "https://oapi.dingtalk.com"
