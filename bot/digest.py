@@ -77,9 +77,8 @@ def card_buttons(d: Digest) -> tuple[Button, ...]:
     if d.links is None or not d.card or not d.items:
         return ()
     walk = Button("逐条处理", d.links("walk", d.card))
-    if any(i.status == "open" for i in d.items):
-        return (Button(f"全部确认（{sum(1 for i in d.items if i.status == 'open')}条）", d.links("all", d.card)), walk)
-    return (walk,)
+    still_open = len(d.items) - d.handled
+    return (Button(f"全部确认（{still_open}条）", d.links("all", d.card)), walk) if still_open else (walk,)
 
 
 def digest_title(d: Digest) -> str:

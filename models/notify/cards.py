@@ -30,18 +30,17 @@ class Card:
     key: str
     target_id: int
     listed: list[int]
-    created_at: datetime
     personal: bool  # a person's own card (no group to tell when they act)
 
 
 async def card(session: AsyncSession, *, key: str) -> Card | None:
-    query = (select(OUTBOX.c.target_id, OUTBOX.c.payload, OUTBOX.c.created_at, TARGET.c.account_id)
+    query = (select(OUTBOX.c.target_id, OUTBOX.c.payload, TARGET.c.account_id)
              .join(TARGET, TARGET.c.id == OUTBOX.c.target_id).where(OUTBOX.c.idempotency_key == key))
     row = (await session.execute(query)).first()
     if row is None:
         return None
     listed = [int(i) for i in (row.payload or {}).get("listed", [])]
-    return Card(key, row.target_id, listed, row.created_at, personal=row.account_id is not None)
+    return Card(key, row.target_id, listed, personal=row.account_id is not None)
 
 
 async def target_covers(session: AsyncSession, *, target_id: int, unit_id: int) -> bool:
