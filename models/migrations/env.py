@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import models.accounts.tables
+import models.approvals.tables
 import models.core.tables
 import models.links.tables
 import models.notify.tables

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 import sqlmodel
 
-import models.db  # noqa: F401  (UTCDateTime column type)
+import models.core.db  # noqa: F401  (UTCDateTime column type)
 from alembic import op
 ${imports if imports else ""}
 
