@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     login_max_failures: int = 5  # wrong passwords per login name before a temporary block
     login_ip_max_failures: int = 20  # per client address (higher: one office behind NAT shares one)
     web_parallel_workers: int = 0  # PostgreSQL parallel workers per query in web processes (see db.create_engine)
+    web_random_page_cost: float = 1.1  # PostgreSQL planner's random-read cost in web processes (db.create_engine)
     sqlite_busy_ms: int = 10000  # SQLite: how long a write waits for another writer before "busy"
     # Outside platforms: every base URL is a setting so tests can point them at local fakes.
     dingtalk_api_url: str = "https://oapi.dingtalk.com"

@@ -256,7 +256,7 @@ async def add_officers(settings: Any, count: int, units: list[tuple[str, str]]) 
         officers = []
         for n in range(count):
             code, path = units[n % len(units)]
-            login = f"bench-{path.count('/') - 1}-{n}"  # bench-1-7: the 8th officer, covering a depth-1 unit
+            login = f"bench-{code}-{n}"  # kept with the database
             account = await get_account(session, login=login) or await create_account(
                 session, login=login, display_name=f"压测干部{n}", role="officer", password=PASSWORD,
                 scopes=[ScopeSpec(code, True)], actor="bench")
@@ -290,7 +290,10 @@ def run(opts: argparse.Namespace, work: Path) -> dict[str, Any]:
         if not reused:
             build(opts, env, url)
         depth = 0 if opts.scope == "province" else 1  # the root, or the cities below it
-        query = f"SELECT code, path FROM unit WHERE depth = {depth} ORDER BY path"
+        # units with open warnings, most first: most depth-1 units are departments with few persons
+        query = (f"SELECT code, path FROM (SELECT u.code, u.path, (SELECT count(*) FROM warning w JOIN unit x "
+                 "ON x.id = w.unit_id WHERE x.path LIKE u.path || '%' AND w.status = 'open') AS open_count "
+                 f"FROM unit u WHERE u.depth = {depth}) AS c WHERE open_count > 0 ORDER BY open_count DESC, path")
         units = [(str(code), str(path)) for code, path in fetch(url, query)]
         officers = asyncio.run(add_officers(settings_for(url, work), opts.clients, units))
         per_client = opts.links // opts.clients + 5
