@@ -101,9 +101,18 @@ def download(request: web.Request, warning_id: int, name: str) -> tuple[web.File
         raise web.HTTPNotFound()
     info = json.loads(meta.read_text(encoding="utf-8"))
     stored = Stored(name, info["filename"], info["content_type"], info["size"])
-    disposition = f"attachment; filename=\"{_ascii(stored.filename)}\"; filename*=UTF-8''{quote(stored.filename)}"
-    headers = {"Content-Type": stored.content_type, "Content-Disposition": disposition}
+    headers = {"Content-Type": stored.content_type, "Content-Disposition": disposition(stored.filename)}
     return web.FileResponse(path, headers=headers), stored
+
+
+def disposition(filename: str) -> str:
+    """Content-Disposition of a download under ``filename``: never shown inline, so it cannot run here."""
+    return f"attachment; filename=\"{_ascii(filename)}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def as_download(data: bytes, filename: str, content_type: str) -> web.Response:
+    """Bytes kept in the database (a task's feedback file) as a download, like the files above."""
+    return web.Response(body=data, headers={"Content-Type": content_type, "Content-Disposition": disposition(filename)})
 
 
 def _ascii(filename: str) -> str:

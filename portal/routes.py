@@ -13,15 +13,24 @@ from portal.views import (
     cards,
     changes,
     corrections,
+    flows,
     health,
     holidays,
+    item_actions,
+    item_forms,
+    item_links,
+    item_stats,
+    items,
     links,
     me,
+    payroll,
     persons,
     robot,
     rules,
     sso,
     targets,
+    unit_task_actions,
+    unit_tasks,
     units,
     warning_actions,
     warnings,
@@ -39,8 +48,12 @@ def setup_routes(app: web.Application, static: Path) -> None:
     app.router.add_post("/warnings/{warning_id:\\d+}/{action:[a-z]+}", warning_actions.act, name="warning_act")
     app.router.add_get("/warnings/{warning_id:\\d+}/files/{name}", warning_actions.attachment, name="warning_file")
     _card_routes(app)
+    _item_routes(app)
+    _task_routes(app)
     app.router.add_get("/admin/rules", rules.rule_list, name="rules")
     app.router.add_post("/admin/rules/{code}", rules.rule_update, name="rule_update")
+    app.router.add_get("/payroll", payroll.roster_page, name="payroll")  # 财政's 工资统发名单 (rules D4)
+    app.router.add_post("/payroll/import", payroll.roster_import, name="payroll_import")
     _calendar_routes(app)
     _notification_routes(app)
     _account_routes(app)
@@ -57,6 +70,41 @@ def _card_routes(app: web.Application) -> None:
     app.router.add_get("/a/{token}", links.open_link, name="link")
     app.router.add_post("/a/{token}", links.act_on_link, name="link_act")
     app.router.add_get("/cards/{key:[a-z0-9-]+}", cards.walk, name="card_walk")
+
+
+def _task_routes(app: web.Application) -> None:
+    """任务流转: the office's list, form and board; a unit's part and its moves (portal/views/unit_task*.py)."""
+    app.router.add_get("/tasks", unit_tasks.task_list, name="tasks")
+    app.router.add_get("/tasks/new", unit_tasks.task_new, name="task_new")
+    app.router.add_post("/tasks/new", unit_tasks.task_create, name="task_create")
+    app.router.add_get("/tasks/{task_id:\\d+}", unit_tasks.task_detail, name="task")
+    app.router.add_post("/tasks/{task_id:\\d+}/{move:publish|close}", unit_tasks.task_move, name="task_move")
+    target = "/tasks/targets/{target_id:\\d+}"
+    app.router.add_get(target, unit_task_actions.target_detail, name="task_target")
+    app.router.add_post(f"{target}/{{move:receive|done|feedback}}", unit_task_actions.target_handle,
+                        name="task_handle")
+    app.router.add_post(f"{target}/{{move:evaluate|return}}", unit_task_actions.target_judge, name="task_judge")
+    app.router.add_get(f"{target}/files/{{file_id:\\d+}}", unit_task_actions.target_file, name="task_file")
+
+
+def _item_routes(app: web.Application) -> None:
+    """Approval items (事项): my boxes, filing, an item's page and moves, card buttons, timeliness, flows."""
+    item = "/items/{item_id:\\d+}"
+    app.router.add_get("/items", items.item_list, name="items")
+    app.router.add_get("/items/new", item_forms.kind_menu, name="item_new_menu")
+    app.router.add_get("/items/new/{kind:[a-z_]+}", item_forms.new_form, name="item_new")
+    app.router.add_post("/items/new/{kind:[a-z_]+}", item_forms.create, name="item_create")
+    app.router.add_get("/items/room", item_forms.room, name="item_room")
+    app.router.add_get("/items/stats", item_stats.item_stats, name="item_stats")
+    app.router.add_get(item, items.item_page, name="item")
+    app.router.add_post(item + "/{move:[a-z_]+}", item_actions.item_act, name="item_act")
+    app.router.add_get(item + "/files/{file_id:\\d+}", items.item_file, name="item_file")
+    app.router.add_get("/a/i/{token}", item_links.open_item_link, name="item_link")
+    app.router.add_post("/a/i/{token}", item_links.act_on_item_link, name="item_link_act")
+    app.router.add_get("/admin/flows", flows.flow_list, name="flows")
+    app.router.add_get("/admin/flows/edit", flows.flow_edit, name="flow_edit")
+    app.router.add_post("/admin/flows/edit", flows.flow_save, name="flow_save")
+    app.router.add_post("/admin/flows/reset", flows.flow_reset, name="flow_reset")
 
 
 def _correction_routes(app: web.Application) -> None:

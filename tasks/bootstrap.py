@@ -16,6 +16,7 @@ from models.staffing.units import count_units, units_by_depth
 from models.warnings.query import WarningFilter, list_warnings
 from tasks.scanning import scan_now
 from tasks.seed.demo import DemoResult, seed_demo
+from tasks.seed.demo_items import backdate_flawed_unit, seed_demo_items
 
 
 async def database_is_empty(rt: Runtime) -> bool:
@@ -30,7 +31,9 @@ async def seed_demo_if_empty(rt: Runtime) -> DemoResult | None:
     today = local_today(rt.settings.tz)
     result = await seed_demo(rt, as_of=today)
     await create_demo_targets(rt)
+    await backdate_flawed_unit(rt, today)  # a month of history: its severe warnings are overdue (暂缓审批)
     await scan_now(rt, as_of=today, full=True)
+    result.items = await seed_demo_items(rt, today)  # 事项 in every state, for the demo logins to act on
     return result
 
 

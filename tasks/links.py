@@ -53,6 +53,8 @@ class LinkObject:
 
 
 async def resolve(session: AsyncSession, claims: LinkClaims, tapper: Tapper, today: date) -> LinkObject:
+    if claims.act not in PERMISSION:  # an item link (``/a/i/<token>``, tasks.item_links) on the warning path
+        raise LinkRefused("tampered")
     if claims.account_id is not None and claims.account_id != tapper.account_id:
         raise LinkRefused("wrong_person")
     if not can(tapper.actor.role, PERMISSION[claims.act]):

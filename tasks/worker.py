@@ -20,14 +20,15 @@ from arq import cron, func
 from arq.connections import RedisSettings
 
 from bot.http import ApiClient
-from models.core.crypto import FieldCipher
-from models.core.db import create_engine, local_today, session_factory, utcnow
-from models.core.runtime import Runtime
+from models.core.db import create_engine, local_today, utcnow
+from models.core.runtime import Runtime, runtime_for
 from models.core.settings import Settings
 from tasks.notify.escalate import escalate
+from tasks.notify.item_remind import remind_items
 from tasks.notify.remind import write_reminders
 from tasks.notify.send import send_one
 from tasks.notify.sweep import job_id, sweep
+from tasks.notify.task_remind import write_task_reminders
 from tasks.scanning import scan_now
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ SHORT_DEFER = timedelta(seconds=65)
 async def startup(ctx: Ctx) -> None:
     settings: Settings = ctx["settings"]
     engine = create_engine(settings)
-    ctx["rt"] = Runtime(settings, engine, session_factory(engine), FieldCipher(settings.data_key_bytes))
+    ctx["rt"] = runtime_for(settings, engine)
     ctx["http_session"] = ClientSession()
     ctx["http"] = ApiClient(ctx["http_session"], allow_private=settings.allow_private_urls)
     ctx["worker_name"] = f"{socket.gethostname()}:{os.getpid()}"
@@ -105,7 +106,10 @@ async def remind_and_escalate(ctx: Ctx) -> str:
     """
     rt: Runtime = ctx["rt"]
     reminders, escalations = await write_reminders(rt), await escalate(rt)
-    return f"reminders {len(reminders)}, escalations {len(escalations)}"
+    task_reminders = await write_task_reminders(rt)  # 任务流转: units owing feedback on tasks due soon
+    item_notices = await remind_items(rt)  # 事项: 催办 of steps near or past their deadline, and escalation
+    return (f"reminders {len(reminders)}, task reminders {len(task_reminders)}, escalations {len(escalations)}, "
+            f"item reminders {item_notices}")
 
 
 def cron_jobs(settings: Settings) -> list[Any]:

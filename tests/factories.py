@@ -10,9 +10,11 @@ from models.accounts.store import ScopeSpec, hash_password, set_scopes
 from models.accounts.tables import Account
 from models.core.db import transaction
 from models.core.runtime import Runtime
+from models.staffing.bodies import body_ids_of
+from models.staffing.body_writer import write_bodies
 from models.staffing.ids import id_check_char
 from models.staffing.person_writer import PersonWriter, WriteContext
-from models.staffing.records import PersonRecord, UnitRecord
+from models.staffing.records import BodyRecord, PersonRecord, UnitRecord
 from models.staffing.unit_writer import unit_code_map, write_units
 
 PASSWORD = "correct-horse-9"
@@ -51,8 +53,22 @@ async def add_units(rt: Runtime, *records: UnitRecord) -> dict[str, int]:
 
 async def add_persons(rt: Runtime, *records: PersonRecord) -> None:
     async with transaction(rt.sessions) as session:
-        ctx = WriteContext(rt.cipher, await unit_code_map(session), "portal", "test")
+        ctx = WriteContext(rt.cipher, await unit_code_map(session), "portal", "test",
+                           body_ids=await body_ids_of(session))
         await PersonWriter(session, ctx).write(list(records))
+
+
+def body_record(unit_code: str, code: str, **overrides: Any) -> BodyRecord:
+    values: dict[str, Any] = {"name": f"科室{code}", "grade": "正科", "chief_posts": 1, "deputy_posts": 1}
+    values.update(overrides)
+    return BodyRecord(unit_code=unit_code, code=code, **values)
+
+
+async def add_bodies(rt: Runtime, *records: BodyRecord) -> dict[tuple[int, str], int]:
+    """Write internal bodies; returns {(unit id, body code): body id} of all bodies."""
+    async with transaction(rt.sessions) as session:
+        await write_bodies(session, list(records), await unit_code_map(session))
+        return await body_ids_of(session)
 
 
 async def add_account(rt: Runtime, login: str, role: str, scopes: list[ScopeSpec], **overrides: Any) -> Account:

@@ -9,10 +9,11 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from tasks.importing.columns import PERSON_COLUMNS, UNIT_COLUMNS
+from tasks.importing.columns import BODY_COLUMNS, PERSON_COLUMNS, UNIT_COLUMNS
 
 UNIT_HEADERS = [c.header for c in UNIT_COLUMNS]
 PERSON_HEADERS = [c.header for c in PERSON_COLUMNS]
+BODY_HEADERS = [c.header for c in BODY_COLUMNS]
 
 
 def write_csv(path: Path, headers: Sequence[str], rows: Sequence[dict[str, Any]], encoding: str = "utf-8-sig") -> Path:
@@ -48,5 +49,12 @@ def person_row(id_number: str, unit_code: str, **overrides: Any) -> dict[str, An
            "出生日期": birth, "编制所在机构编码": unit_code, "编制类型": "行政编制", "人员身份": "干部",
            "人员状态": "在职", "在编状态": "在编", "入编日期": "2012-08-01", "任职机构编码": unit_code,
            "现任职务": "科员", "领导职务类别": "无", "学历": "本科", "手机号": "13900001111"}
+    row.update(overrides)
+    return row
+
+
+def body_row(unit_code: str, code: str, **overrides: Any) -> dict[str, Any]:
+    row = {"单位编码": unit_code, "机构编码": code, "名称": f"科室{code}", "规格": "正科", "正职职数": "1",
+           "副职职数": "1", "批准文号": "县委编〔2023〕9号", "批准日期": "2023-05-10"}
     row.update(overrides)
     return row

@@ -34,6 +34,13 @@ class Action(StrEnum):
     MANAGE_ACCOUNTS = "accounts.manage"      # list accounts with their lock state, unlock them
     CORRECT_RECORD = "record.correct"        # 更正 a record a warning is about (sensitive fields wait for review)
     CONFIRM_CHANGE = "change.confirm"        # 二人复核: confirm or reject another person's sensitive correction
+    SUBMIT_ITEM = "item.submit"              # file an approval item (事项) for a unit in scope
+    DECIDE_ITEM = "item.decide"              # sign a step of an approval item (同意/退回/不同意/转交/加签)
+    EDIT_FLOWS = "flows.edit"                # the steps of each item kind (flows as data)
+    PUBLISH_TASK = "task.publish"            # 任务流转: publish, close, evaluate or return a unit's feedback
+    HANDLE_TASK = "task.handle"              # 任务流转: a unit receives a task, reports it done, feeds back
+    VIEW_PAYROLL = "payroll.view"            # 工资统发名单: months imported and the D4 warnings they raised
+    IMPORT_PAYROLL = "payroll.import"        # upload a month's 工资统发名单 (财政), replacing that month
 
 
 _EVERYONE = frozenset({Action.VIEW_DATA, Action.OWN_SETTINGS})
@@ -44,15 +51,20 @@ _DECIDERS = frozenset({Action.ACKNOWLEDGE_WARNING, Action.SNOOZE_WARNING, Action
 # the 编办's officers (verify records); not leaders, other departments or auditors, whose work
 # needs masked data only. Admins hold every action. Records are corrected by those who keep them
 # (stewards) and verify them (officers); a sensitive correction is confirmed by a second officer.
+# Tasks (任务流转): the 编办's officers publish and evaluate; only the unit's own steward receives and
+# feeds back. Officers do not act for a unit: the feedback is the unit's answer and what they grade.
+# The payroll roster is 财政's: finance (and admins) upload it; the 编办 and auditors read what it found.
 GRANTS: dict[Role, frozenset[Action]] = {
     Role.STEWARD: _EVERYONE | {Action.ACKNOWLEDGE_WARNING, Action.DISPUTE_WARNING, Action.VIEW_FULL_ID,
-                               Action.CORRECT_RECORD},
-    Role.OFFICER: _EVERYONE | _DECIDERS | {Action.VIEW_FULL_ID, Action.CORRECT_RECORD, Action.CONFIRM_CHANGE},
-    Role.LEADER: _EVERYONE | _DECIDERS,
-    Role.ORG: _EVERYONE,
-    Role.HR: _EVERYONE,
-    Role.FINANCE: _EVERYONE,
-    Role.AUDITOR: _EVERYONE | {Action.VIEW_RULES, Action.VIEW_TARGETS, Action.VIEW_CALENDAR},
+                               Action.CORRECT_RECORD, Action.SUBMIT_ITEM, Action.HANDLE_TASK},
+    Role.OFFICER: _EVERYONE | _DECIDERS | {Action.VIEW_FULL_ID, Action.CORRECT_RECORD, Action.CONFIRM_CHANGE,
+                                           Action.SUBMIT_ITEM, Action.DECIDE_ITEM, Action.PUBLISH_TASK,
+                                           Action.VIEW_PAYROLL},
+    Role.LEADER: _EVERYONE | _DECIDERS | {Action.DECIDE_ITEM, Action.VIEW_PAYROLL},
+    Role.ORG: _EVERYONE | {Action.DECIDE_ITEM},
+    Role.HR: _EVERYONE | {Action.DECIDE_ITEM},
+    Role.FINANCE: _EVERYONE | {Action.DECIDE_ITEM, Action.VIEW_PAYROLL, Action.IMPORT_PAYROLL},
+    Role.AUDITOR: _EVERYONE | {Action.VIEW_RULES, Action.VIEW_TARGETS, Action.VIEW_CALENDAR, Action.VIEW_PAYROLL},
     Role.ADMIN: frozenset(Action),
 }
 

@@ -42,6 +42,9 @@ class Application:
     warning_id: int | None = None
     person_id: int | None = None
     basis_id: int | None = None  # 入编: the approved 用编 it draws on
+    # Set when the engine checks an item already filed (final approval, resubmission): a check that
+    # counts pending items must leave this one out, or it would count itself twice.
+    item_id: int | None = None
 
 
 @dataclass(frozen=True)

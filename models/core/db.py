@@ -94,8 +94,9 @@ def database_busy(error: BaseException) -> bool:
     return isinstance(error, OperationalError) and "database is locked" in str(error)
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def session_factory(engine: AsyncEngine, *, info: dict[str, Any] | None = None) -> async_sessionmaker[AsyncSession]:
+    """Sessions of ``engine``; ``info`` is copied into every session's ``info`` (see models.core.runtime)."""
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 @asynccontextmanager

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     allow_private_urls: bool = False
     import_chunk_rows: int = 5000
     snooze_max_days: int = 90  # a warning is muted for at most this long
+    task_remind_workdays: int = 2  # 任务流转: units are reminded daily from this many working days before a deadline
+    item_escalate_workdays: int = 2  # 事项: a step this many working days overdue is told to the leaders daily
     attachment_quota_mb: int = 200  # per uploader, all 情况说明 attachments together
     # Acting from chat: card buttons (action links), the app robot and 免登 (see bot/ and portal/views/links.py).
     action_link_hours: int = 72  # a card button works this long (a Friday digest still works on Monday)

@@ -18,8 +18,10 @@ from datetime import datetime, timedelta
 from jose import JWTError, jwt
 
 ALGORITHM = "HS256"
-ACTIONS = {"ack": "确认", "all": "全部确认", "walk": "逐条处理", "fix": "更正", "note": "情况说明"}
-ONCE = frozenset({"ack", "all"})  # links that act; the others open a page or a form, which acts itself
+ACTIONS = {"ack": "确认", "all": "全部确认", "walk": "逐条处理", "fix": "更正", "note": "情况说明",
+           "iapprove": "同意", "iopen": "查看并审批"}  # 事项 (link_use.action: 10 chars): obj i<item>s<step> / i<item>
+ONCE = frozenset({"ack", "all", "iapprove"})  # links that act; the others open a page or a form, which acts itself
+ITEM_ACTIONS = frozenset({"iapprove", "iopen"})
 REFUSALS = {
     "tampered": "这个链接不完整或被改动过，无法使用。请回到消息重新点击。",
     "expired": "这个链接已过期。请在门户中处理，或等待下一条提醒消息。",
@@ -62,6 +64,15 @@ class LinkClaims:
     @property
     def warning_id(self) -> int | None:
         return _number(self.obj, "w")
+
+    @property
+    def item_ref(self) -> tuple[int, int | None] | None:
+        """(item id, step id or None) of an item link's ``obj`` (``i12s34`` / ``i12``), else None."""
+        head, _, step = self.obj.partition("s")
+        item = _number(head, "i")
+        if item is None or (step and not step.isdigit()):
+            return None
+        return item, int(step) if step else None
 
     @property
     def once(self) -> bool:

@@ -13,7 +13,9 @@ import models.approvals.tables
 import models.core.tables
 import models.links.tables
 import models.notify.tables
+import models.payroll.tables
 import models.staffing.tables
+import models.unittasks.tables
 import models.warnings.tables  # noqa: F401
 from models.core.db import create_engine
 from models.core.settings import Settings

@@ -11,7 +11,7 @@ its source, its actor and, for a reviewed change, the reviewer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -19,10 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.core.crypto import FieldCipher
 from models.core.db import utcnow
+from models.staffing.bodies import body_ids_of
 from models.staffing.person_writer import COMPARED, WriteContext, changed_fields, person_row
 from models.staffing.persons import to_record
 from models.staffing.records import POST_KEYS, PersonRecord, UnitRecord
 from models.staffing.scope import Scope
+from models.staffing.tables import INTERNAL_BODY as BODY
 from models.staffing.tables import PERSON, QUOTA, UNIT
 from models.staffing.tables import PERSON_EVENT as EVENT
 from models.staffing.tables import POST_QUOTA as POSTS
@@ -55,8 +57,10 @@ class PersonState:
 
 async def load_person(session: AsyncSession, cipher: FieldCipher, *, person_id: int) -> PersonState | None:
     unit, post = UNIT.alias("u"), UNIT.alias("p")
-    query = (select(PERSON, unit.c.code.label("unit_code"), post.c.code.label("post_code"))
+    query = (select(PERSON, unit.c.code.label("unit_code"), post.c.code.label("post_code"),
+                    BODY.c.code.label("body_code"))
              .join(unit, unit.c.id == PERSON.c.unit_id).outerjoin(post, post.c.id == PERSON.c.post_unit_id)
+             .outerjoin(BODY, BODY.c.id == PERSON.c.body_id)
              .where(PERSON.c.id == person_id))
     row = (await session.execute(query)).first()
     if row is None:
@@ -112,7 +116,11 @@ async def save_person(session: AsyncSession, cipher: FieldCipher, *, state: Pers
     Raises :class:`EditConflict` when the record changed since ``state`` was read, and
     :class:`EditRefused` when the unit already holds another record with the new ID number."""
     now = utcnow()
-    ctx = WriteContext(cipher, await unit_ids_of(session, [record.unit_code, record.post_unit_code]), source, actor)
+    units = await unit_ids_of(session, [record.unit_code, record.post_unit_code])
+    bodies = await body_ids_of(session, unit_ids=list(units.values()))
+    if record.body_code and (units.get(record.post_unit_code or record.unit_code), record.body_code) not in bodies:
+        record = replace(record, body_code=None)  # a new post unit: the old unit's section is no longer held
+    ctx = WriteContext(cipher, units, source, actor, body_ids=bodies)
     new = person_row(record, ctx, now)
     old = await _current(session, state.id)
     if old is None or old["version"] != state.version:

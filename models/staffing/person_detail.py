@@ -21,6 +21,7 @@ from models.core.enums import EstType, Identity, LeaderKind, PersonStatus, Sex, 
 from models.staffing.ids import mask_mobile
 from models.staffing.persons import PROFILE_FIELDS
 from models.staffing.scope import Scope
+from models.staffing.tables import INTERNAL_BODY as BODY
 from models.staffing.tables import PERSON, UNIT
 from models.staffing.tables import PERSON_EVENT as EVENT
 
@@ -30,6 +31,7 @@ FIELD_LABELS = {
     "post_unit_id": "任职机构", "post_title": "现任职务", "leader_kind": "领导职务类别", "appoint_date": "任职日期",
     "appoint_doc": "任职文号", "education": "学历", "pro_title": "职称", "mobile": "手机号",
     "retire_age_months": "退休年龄", "retire_basis": "退休年龄特殊规定", "id_number": "身份证号",
+    "body_id": "任职内设机构",
 }
 VOCABULARIES: dict[str, type[StrEnum]] = {"sex": Sex, "est_type": EstType, "identity": Identity,
                                           "status": PersonStatus, "leader_kind": LeaderKind}
@@ -63,6 +65,7 @@ class PersonView:
     retire_on: date | None
     retire_basis: str | None
     missing: tuple[str, ...]  # profile fields an in-establishment person still lacks
+    body_name: str | None = None  # 任职内设机构
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,10 @@ class HistoryEntry:
 
 async def person_in_scope(session: AsyncSession, *, scope: Scope, person_id: int) -> PersonView | None:
     post = UNIT.alias("post")
-    query = (select(PERSON, UNIT.c.name.label("unit_name"), post.c.name.label("post_unit_name"))
+    query = (select(PERSON, UNIT.c.name.label("unit_name"), post.c.name.label("post_unit_name"),
+                    BODY.c.name.label("body_name"))
              .join(UNIT, UNIT.c.id == PERSON.c.unit_id).outerjoin(post, post.c.id == PERSON.c.post_unit_id)
+             .outerjoin(BODY, BODY.c.id == PERSON.c.body_id)
              .where(PERSON.c.id == person_id, scope.condition()))
     row = (await session.execute(query)).first()
     return _view(row._mapping) if row else None
@@ -104,9 +109,17 @@ async def person_history(session: AsyncSession, *, person_id: int,
     rows = (await session.execute(select(EVENT).where(EVENT.c.person_id == person_id)
                                   .order_by(EVENT.c.id.desc()))).all()
     units = await _unit_names(session, [r.changes or {} for r in rows])
-    return [HistoryEntry(r.at, KIND_LABELS.get(r.kind, "变更"), SOURCE_LABELS.get(r.source, "其他"),
-                         actor_names.get(r.actor, UNKNOWN_ACTOR), _changes(r.changes or {}, units),
+    bodies = await _body_names(session, [r.changes or {} for r in rows])
+    return [HistoryEntry(r.at, KIND_LABELS.get(r.kind, "变更"), source_label(r.source),
+                         actor_names.get(r.actor, UNKNOWN_ACTOR), _changes(r.changes or {}, units, bodies),
                          actor_names.get(r.reviewer, UNKNOWN_ACTOR) if r.reviewer else None) for r in rows]
+
+
+def source_label(source: str) -> str:
+    """Where a change came from, in words; an approval item's events name it ("item12": 审批事项 #12)."""
+    if source.startswith("item"):
+        return f"审批事项 #{source[4:]}" if source[4:].isdigit() else "审批事项"
+    return SOURCE_LABELS.get(source, "其他")
 
 
 async def _unit_names(session: AsyncSession, changes: list[dict[str, Any]]) -> dict[int, str]:
@@ -117,15 +130,24 @@ async def _unit_names(session: AsyncSession, changes: list[dict[str, Any]]) -> d
     return {r.id: r.name for r in result}
 
 
-def _changes(changes: dict[str, Any], units: Mapping[int, str]) -> tuple[Change, ...]:
-    return tuple(Change(FIELD_LABELS.get(name, "其他信息"), shown(name, pair[0], units), shown(name, pair[1], units))
-                 for name, pair in changes.items())
+async def _body_names(session: AsyncSession, changes: list[dict[str, Any]]) -> dict[int, str]:
+    ids = {v for c in changes for v in c.get("body_id", ()) if isinstance(v, int)}
+    if not ids:
+        return {}
+    return {r.id: r.name for r in await session.execute(select(BODY.c.id, BODY.c.name).where(BODY.c.id.in_(ids)))}
 
 
-def shown(name: str, value: Any, units: Mapping[int, str]) -> str:
+def _changes(changes: dict[str, Any], units: Mapping[int, str], bodies: Mapping[int, str]) -> tuple[Change, ...]:
+    return tuple(Change(FIELD_LABELS.get(name, "其他信息"), shown(name, pair[0], units, bodies),
+                        shown(name, pair[1], units, bodies)) for name, pair in changes.items())
+
+
+def shown(name: str, value: Any, units: Mapping[int, str], bodies: Mapping[int, str] | None = None) -> str:
     """A stored value of field ``name`` as a reader reads it."""
     if value is None or value == "":
         return EMPTY
+    if name == "body_id":
+        return (bodies or {}).get(value, "原内设机构")
     if name in VOCABULARIES:
         return label(VOCABULARIES[name], str(value))
     if name == "in_est":

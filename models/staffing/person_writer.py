@@ -9,7 +9,7 @@ that lists the fields before and after. ID numbers never appear in events; mobil
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from operator import attrgetter
 from typing import Any
@@ -33,7 +33,7 @@ _RECORD_VALUES = attrgetter(*RECORD_FIELDS)
 COMPARED = (
     "name", "sex", "birth_date", "est_type", "identity", "status", "in_est", "entry_date", "exit_date",
     "post_unit_id", "post_title", "leader_kind", "appoint_date", "appoint_doc", "education",
-    "pro_title", "mobile_hash", "retire_age_months", "retire_basis",
+    "pro_title", "mobile_hash", "retire_age_months", "retire_basis", "body_id",
 )
 
 
@@ -56,6 +56,11 @@ class WriteContext:
     source: str
     actor: str
     batch_id: int | None = None
+    # {(unit id, body code): body id} of the bodies the records name (models.staffing.bodies.body_ids_of)
+    body_ids: dict[tuple[int, str], int] = field(default_factory=dict)
+    # The source holds no 任职内设机构 at all (files written before the column existed): stored
+    # bodies stay, unless the person moved to another post unit, whose bodies are others.
+    keeps_body: bool = False
 
 
 def person_row(record: PersonRecord, ctx: WriteContext, now: datetime) -> dict[str, Any]:
@@ -66,6 +71,8 @@ def person_row(record: PersonRecord, ctx: WriteContext, now: datetime) -> dict[s
     post_code = plain.pop("post_unit_code")
     plain["unit_id"] = ctx.unit_ids[plain.pop("unit_code")]
     plain["post_unit_id"] = ctx.unit_ids[post_code] if post_code else None
+    body_code = plain.pop("body_code")
+    plain["body_id"] = ctx.body_ids[(plain["post_unit_id"] or plain["unit_id"], body_code)] if body_code else None
     plain.update(
         id_hash=ctx.cipher.lookup_hash(ident.number), id_enc=ctx.cipher.encrypt(ident.number),
         id_masked=mask_id(ident.number), id_status=ident.status, id_birth=ident.birth,
@@ -142,6 +149,8 @@ class PersonWriter:
         fresh, changed, picked = [], [], []
         for index, row in enumerate(rows):
             old = existing.get((row["id_hash"], row["unit_id"]))
+            if old is not None and self.ctx.keeps_body and old["post_unit_id"] == row["post_unit_id"]:
+                row["body_id"] = old["body_id"]
             if old is None:
                 fresh.append(row)
                 picked.append(index)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.core.crypto import FieldCipher
 from models.staffing.records import PersonRecord
+from models.staffing.tables import INTERNAL_BODY as BODY
 from models.staffing.tables import PERSON, UNIT, Person
 
 # Profile fields an in-establishment person must have (入编后未及时完善信息). Issue #3's rules make
@@ -31,9 +32,11 @@ async def stream_persons(session: AsyncSession, cipher: FieldCipher, *, unit_ids
     """Persons as records (ID number and mobile decrypted), ordered by unit code then name."""
     unit = UNIT.alias("u")
     post = UNIT.alias("p")
-    query = (select(PERSON, unit.c.code.label("unit_code"), post.c.code.label("post_code"))
+    query = (select(PERSON, unit.c.code.label("unit_code"), post.c.code.label("post_code"),
+                    BODY.c.code.label("body_code"))
              .join(unit, unit.c.id == PERSON.c.unit_id)
              .outerjoin(post, post.c.id == PERSON.c.post_unit_id)
+             .outerjoin(BODY, BODY.c.id == PERSON.c.body_id)
              .order_by(unit.c.code, PERSON.c.name, PERSON.c.id)
              .execution_options(yield_per=batch))
     if unit_ids is not None:
@@ -53,7 +56,7 @@ def to_record(row: Any, cipher: FieldCipher) -> PersonRecord:
         leader_kind=row["leader_kind"], appoint_date=row["appoint_date"], appoint_doc=row["appoint_doc"],
         education=row["education"], pro_title=row["pro_title"],
         mobile=cipher.decrypt(row["mobile_enc"]) if row["mobile_enc"] else None,
-        retire_age_months=row["retire_age_months"], retire_basis=row["retire_basis"],
+        retire_age_months=row["retire_age_months"], retire_basis=row["retire_basis"], body_code=row["body_code"],
     )
 
 

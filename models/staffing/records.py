@@ -36,6 +36,21 @@ class UnitRecord:
 
 
 @dataclass(slots=True)
+class BodyRecord:
+    """An internal body (内设机构) of a unit; posts None = not separately approved."""
+
+    unit_code: str
+    code: str
+    name: str
+    grade: str | None = None
+    chief_posts: int | None = None
+    deputy_posts: int | None = None
+    approved_on: date | None = None
+    approval_doc: str | None = None
+    status: str = "active"
+
+
+@dataclass(slots=True)
 class PersonRecord:
     id_number: str
     name: str
@@ -58,7 +73,10 @@ class PersonRecord:
     mobile: str | None = None
     retire_age_months: int | None = None
     retire_basis: str | None = None
+    # 任职内设机构: a body code of the post unit (the own unit when there is none). Last, because the
+    # seed generator builds records positionally.
+    body_code: str | None = None
 
 
-def field_names(record_type: type[UnitRecord] | type[PersonRecord]) -> list[str]:
+def field_names(record_type: type[UnitRecord] | type[PersonRecord] | type[BodyRecord]) -> list[str]:
     return [f.name for f in fields(record_type)]

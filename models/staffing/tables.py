@@ -92,6 +92,7 @@ class Person(SQLModel, table=True):
     exit_date: date | None = None
     post_unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     post_title: str | None = Field(default=None, max_length=100)
+    body_id: int | None = Field(default=None, foreign_key="internal_body.id", index=True)  # 任职内设机构
     leader_kind: str = Field(default="none", max_length=16)
     appoint_date: date | None = None
     appoint_doc: str | None = Field(default=None, max_length=100)
@@ -109,6 +110,28 @@ class Person(SQLModel, table=True):
     version: int = 1
     created_at: datetime = _created()
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+
+
+class InternalBody(SQLModel, table=True):
+    """内设机构: a section of a unit, counted against the unit's 内设机构限额 (rule C7). Its own
+    leadership posts (正/副职数) are optional: None means not separately approved, and only the
+    unit's internal total (PostQuota scope "internal") applies."""
+
+    __tablename__ = "internal_body"
+    __table_args__ = (UniqueConstraint("unit_id", "code", name="uq_internal_body_unit_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    code: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    grade: str | None = Field(default=None, max_length=20)  # 规格: 正科 / 副科 / 正处 …, free text
+    chief_posts: int | None = None
+    deputy_posts: int | None = None
+    status: str = Field(default="active", max_length=20)  # active / abolished
+    approved_on: date | None = None
+    approval_doc: str | None = Field(default=None, max_length=100)
+    version: int = 1
+    created_at: datetime = _created()
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
 class PersonEvent(SQLModel, table=True):
@@ -188,6 +211,7 @@ UNIT = table_of(Unit)
 QUOTA = table_of(Quota)
 POST_QUOTA = table_of(PostQuota)
 PERSON = table_of(Person)
+INTERNAL_BODY = table_of(InternalBody)
 PERSON_EVENT = table_of(PersonEvent)
 IMPORT_BATCH = table_of(ImportBatch)
 PENDING_CHANGE = table_of(PendingChange)

@@ -12,13 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.core.enums import EstType
+from models.staffing.bodies import LEADER_POSTS, holds_post, post_unit
 from models.staffing.records import POST_KEYS, UnitRecord
 from models.staffing.scope import Scope
 from models.staffing.tables import PERSON, QUOTA, UNIT, Unit
 from models.staffing.tables import POST_QUOTA as POSTS
-
-LEADER_POSTS = {"unit_chief": ("unit", "chief"), "unit_deputy": ("unit", "deputy"),
-                "internal_chief": ("internal", "chief"), "internal_deputy": ("internal", "deputy")}
 
 
 async def units_in_scope(session: AsyncSession, *, scope: Scope, query: str = "", limit: int = 200,
@@ -91,12 +89,10 @@ async def posts_vs_holders(session: AsyncSession, *, unit_id: int) -> dict[tuple
     """{(scope, rank): (approved, holders)}; holders are active leaders whose post is in this unit."""
     approved = {(r.scope, r.rank): r.approved for r in await session.execute(
         select(POSTS).where(POSTS.c.unit_id == unit_id))}
-    where_post = func.coalesce(PERSON.c.post_unit_id, PERSON.c.unit_id) == unit_id
     held: dict[str, int] = dict((await session.execute(
-        select(PERSON.c.leader_kind, func.count()).where(where_post, PERSON.c.status == "active",
-                                                         PERSON.c.leader_kind != "none")
+        select(PERSON.c.leader_kind, func.count()).where(post_unit() == unit_id, holds_post())
         .group_by(PERSON.c.leader_kind))).all())
-    holders = {LEADER_POSTS[k]: n for k, n in held.items() if k in LEADER_POSTS}
+    holders = {LEADER_POSTS[k]: n for k, n in held.items()}
     return {key: (approved.get(key, 0), holders.get(key, 0)) for key in POST_KEYS}
 
 

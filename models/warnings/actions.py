@@ -22,7 +22,7 @@ from models.warnings.query import WarningRow
 from models.warnings.tables import WARNING, WARNING_EVENT
 
 __all__ = ["Actor", "WarningActionError", "WarningConflict", "acknowledge", "allowed", "check", "dispute", "judge",
-           "lift_snooze", "snooze"]
+           "lift_snooze", "settle_by_item", "snooze"]
 
 WarningActionError = DecisionError
 WarningConflict = Conflict
@@ -37,6 +37,7 @@ LIFECYCLE = Lifecycle(
         "dispute": Move(("open", "acknowledged"), "disputed", "disputed"),
         "accept": Move(("disputed",), "exception", "dispute_accepted"),
         "reject": Move(("disputed",), "open", "dispute_rejected"),
+        "rectify": Move(("open", "acknowledged"), "resolved", "rectified"),  # 整改销号, by an approval item
     })
 PERMISSION = {"acknowledge": Action.ACKNOWLEDGE_WARNING, "snooze": Action.SNOOZE_WARNING,
               "unsnooze": Action.SNOOZE_WARNING, "dispute": Action.DISPUTE_WARNING,
@@ -106,3 +107,19 @@ async def judge(session: AsyncSession, warning: WarningRow, actor: Actor, *, acc
     values = {"resolved_at": utcnow(), "resolved_by": actor.login} if accept else {}
     await _apply(session, warning, "accept" if accept else "reject", actor, note=note.strip()[:2000] or None,
                  values=values, effects=effects)
+
+
+ITEM_MOVES = ("rectify", "accept", "reject")
+
+
+async def settle_by_item(session: AsyncSession, warning: WarningRow, actor: Actor, *, move: str, item_id: int,
+                         note: str | None = None) -> None:
+    """The final decision of an approval item about ``warning``: ``rectify`` (整改销号 approved: the
+    warning is resolved), ``accept`` or ``reject`` (its 情况说明). The item's flow chose and authorised
+    the signer, so the role table is not asked again; the timeline and the audit row name the item."""
+    if move not in ITEM_MOVES or not LIFECYCLE.allows(move, warning.status):
+        raise WarningActionError(LIFECYCLE.wrong_state)
+    values = {"resolved_at": utcnow(), "resolved_by": actor.login} if move != "reject" else {}
+    await decide(session, LIFECYCLE, Decision(move, warning.id, warning.version, warning.status, actor,
+                                              note=(note or "").strip()[:2000] or None, values=values,
+                                              detail={"item_id": item_id}))

@@ -66,6 +66,11 @@ PLANS: dict[str, FixPlan] = {
     "D1_POST_UNIT": FixPlan("person", ("post_unit_code", "post_title"),
                             "任职机构应与编制所在单位一致；借调、挂职的，请提交情况说明。"),
     "D2_POST_INFO": FixPlan("person", ("appoint_date", "appoint_doc", "post_title"), "请补全任职日期和任职文号。"),
+    # D4: the roster is 财政's; a record fix applies only when the record is what is wrong.
+    "D4_EST_UNPAID": FixPlan("person", LEAVING, "已离岗的人员应办理出编" + REVIEWED
+                             + "；确在岗的，请与财政部门核对工资统发名单。"),
+    "D4_PAID_AFTER_EXIT": FixPlan("person", ("status", "exit_date"),
+                                  "已离岗人员应由财政部门停发工资；人员状态或离岗日期登记有误的，请在此更正。"),
 }
 
 

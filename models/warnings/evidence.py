@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.staffing.bodies import holds_body_post, kinds_of
 from models.staffing.tables import PERSON, UNIT
 from models.staffing.units import occupies_establishment
 
@@ -53,6 +54,16 @@ async def post_holders(session: AsyncSession, *, unit_id: int, leader_kind: str)
     query = (select(PERSON.c.id, PERSON.c.name, PERSON.c.id_masked, PERSON.c.post_title,
                     PERSON.c.appoint_date.label("since"))
              .where(post_unit, PERSON.c.status == "active", PERSON.c.leader_kind == leader_kind)
+             .order_by(PERSON.c.appoint_date, PERSON.c.id))
+    return [Holder(**r._mapping) for r in await session.execute(query)]
+
+
+async def body_holders(session: AsyncSession, *, body_id: int, rank: str) -> list[Holder]:
+    """The active holders of one rank of an internal body, as C5_BODY_OVER_POSTS counts them."""
+    kinds = [kind for kind, r in kinds_of("internal").items() if r == rank]
+    query = (select(PERSON.c.id, PERSON.c.name, PERSON.c.id_masked, PERSON.c.post_title,
+                    PERSON.c.appoint_date.label("since"))
+             .where(holds_body_post(), PERSON.c.body_id == body_id, PERSON.c.leader_kind.in_(kinds))
              .order_by(PERSON.c.appoint_date, PERSON.c.id))
     return [Holder(**r._mapping) for r in await session.execute(query)]
 

@@ -26,7 +26,8 @@ EVENT_LABELS = {"detected": "发现", "reopened": "重新出现", "resolved": "�
                 "dispute_accepted": "情况说明通过", "dispute_rejected": "情况说明退回",
                 "snooze_lifted": "取消暂缓", "notified": "已通知",
                 "reminded": "已提醒", "escalated": "已升级", "read": "已读（从消息打开）",
-                "corrected": "已更正记录", "change_requested": "提交更正，待复核"}
+                "corrected": "已更正记录", "change_requested": "提交更正，待复核",
+                "rectified": "整改销号"}
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,13 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.accounts.permissions import Action, PermissionDenied
+from models.approvals.kinds.dispute import live_dispute_item
 from models.core import audit
 from models.core.db import transaction, utcnow
 from models.warnings.actions import (
     WarningActionError,
     acknowledge,
     check,
-    dispute,
     judge,
     lift_snooze,
     snooze,
@@ -29,11 +29,12 @@ from portal.attachments import AttachmentError, download, read_upload, store
 from portal.auth import requires
 from portal.context import actor, today
 from portal.flash import redirect_with_message
-from portal.keys import RUNTIME, SETTINGS
+from portal.keys import RUNTIME, SCOPE, SETTINGS
 from portal.views.auth import safe_next
 from portal.views.warnings import load_warning
+from tasks.item_disputes import explain, judge_item
 from tasks.links import echo_walk
-from tasks.notify.reviews import review_decided_effect, review_requested_effect
+from tasks.notify.reviews import review_decided_effect
 
 MOVES = ("acknowledge", "snooze", "unsnooze", "dispute", "accept", "reject")
 
@@ -47,15 +48,24 @@ async def act(request: web.Request) -> web.StreamResponse:
     try:
         check(move, actor(request).role, warning.status)
         form = await request.post()
+        item_id = await _dispute_item(request, warning) if move in ("accept", "reject") else None
         async with transaction(request.app[RUNTIME].sessions) as session:
-            await _perform(request, session, warning, move, form)
+            await _perform(request, session, warning, move, form, item_id=item_id)
     except (WarningActionError, PermissionDenied, AttachmentError, ValueError) as error:
         raise redirect_with_message(request, f"/warnings/{warning.id}", str(error)) from None
     # 逐条处理 posts here and names the next item to show; only same-site paths are followed
     raise web.HTTPSeeOther(safe_next(str(form.get("next", ""))) if form.get("next") else f"/warnings/{warning.id}")
 
 
-async def _perform(request: web.Request, session: AsyncSession, warning: WarningRow, move: str, form: Any) -> None:
+async def _dispute_item(request: web.Request, warning: WarningRow) -> int | None:
+    """The warning's undecided 情况说明 item, read before the deciding transaction (the engine locks
+    the item first in it)."""
+    async with request.app[RUNTIME].sessions() as session:
+        return await live_dispute_item(session, warning_id=warning.id)
+
+
+async def _perform(request: web.Request, session: AsyncSession, warning: WarningRow, move: str, form: Any, *,
+                   item_id: int | None = None) -> None:
     who = actor(request)
     if move == "acknowledge":
         await acknowledge(session, warning, who)
@@ -67,12 +77,14 @@ async def _perform(request: web.Request, session: AsyncSession, warning: Warning
                      max_days=request.app[SETTINGS].snooze_max_days)
     elif move == "unsnooze":
         await lift_snooze(session, warning, who, reason=str(form.get("reason", "")))
-    elif move == "dispute":
-        text, settings = str(form.get("text", "")), request.app[SETTINGS]
-        await dispute(session, warning, who, text=text,
+    elif move == "dispute":  # the 情况说明 is also an approval item (one inbox holds everything)
+        await explain(session, request.app[SETTINGS], warning, who, text=str(form.get("text", "")),
                       attachment=await _attachment(request, session, warning, form.get("attachment")),
-                      effects=[review_requested_effect(settings, warning, who, text)])
-    else:
+                      today=today(request), scope=request[SCOPE])
+    elif item_id is not None:  # decided through its item, so the two can never disagree
+        await judge_item(session, request.app[SETTINGS], warning, who, item_id=item_id, accept=move == "accept",
+                         note=str(form.get("note", "")), today=today(request))
+    else:  # disputed before 情况说明 became items
         note, accept = str(form.get("note", "")), move == "accept"
         effect = review_decided_effect(request.app[SETTINGS], warning, who, note, accepted=accept)
         await judge(session, warning, who, accept=accept, note=note, effects=[effect])

@@ -12,7 +12,7 @@ from models.accounts.permissions import Action
 from models.core.db import transaction
 from models.notify.deliveries import deliveries_for_warning
 from models.warnings.actions import allowed
-from models.warnings.evidence import occupants, post_holders, same_person_records
+from models.warnings.evidence import body_holders, occupants, post_holders, same_person_records
 from models.warnings.query import (
     LIVE,
     STATUS_LABELS,
@@ -110,6 +110,8 @@ async def _records(session: AsyncSession, warning: WarningRow) -> dict[str, Any]
     if code == "C5_OVER_POSTS":
         kind = HOLDER_KINDS[evidence["post"]]
         return {"occupants": await post_holders(session, unit_id=warning.unit_id, leader_kind=kind)}
+    if code == "C5_BODY_OVER_POSTS" and "body_id" in evidence:
+        return {"occupants": await body_holders(session, body_id=evidence["body_id"], rank=evidence["rank"])}
     if code == "A6_DUPLICATE" and warning.person_id:
         return {"same_person": await same_person_records(session, person_id=warning.person_id)}
     return {}

@@ -1,5 +1,5 @@
 """The admin CLI (``bzops``): migrate, seed, import, export, template, user, worker, scan, warnings, rules,
-holidays.
+holidays, payroll.
 
 ``portal.cli`` adds ``web`` and ``run`` on top (the portal sits above tasks in the import order).
 Every command prints a one-line summary; exit code 0 is success, 1 a refused or failed command,
@@ -44,13 +44,19 @@ def migrate(ctx: click.Context, revision: str) -> None:
 
 
 def _register_all() -> None:
-    from tasks.cli import data, holidays, rules, seed, targets, users, worker
+    from tasks.cli import data, holidays, items, rules, seed, targets, users, worker
 
-    for module in (data, holidays, rules, seed, targets, users, worker):
+    for module in (data, holidays, items, rules, seed, targets, users, worker):
         module.register(cli)
     from tasks.cli import robot  # bzops stream
 
     robot.register(cli)
+    from tasks.cli import payroll  # bzops payroll import|list
+
+    payroll.register(cli)
+    from tasks.cli import unittasks  # bzops task list|show
+
+    unittasks.register(cli)
 
 
 _register_all()

@@ -12,8 +12,9 @@ from models.core.runtime import Runtime
 from models.staffing.unit_writer import unit_code_map
 from models.staffing.units import stream_units
 from tasks.cli.common import CONTEXT, fail, path_arg, run_async
+from tasks.importing.bodies import import_bodies
 from tasks.importing.columns import UNIT_COLUMNS
-from tasks.importing.export import PersonSelection, export_persons, export_records
+from tasks.importing.export import PersonSelection, export_bodies, export_persons, export_records
 from tasks.importing.persons import import_persons
 from tasks.importing.progress import bar
 from tasks.importing.reader import FileError
@@ -21,7 +22,8 @@ from tasks.importing.result import ImportResult
 from tasks.importing.templates import write_template
 from tasks.importing.units import import_units
 
-KIND = click.Choice(["units", "persons"])
+KIND = click.Choice(["units", "persons", "bodies"])
+KIND_LABELS = {"units": "机构", "persons": "人员", "bodies": "内设机构"}
 SHOWN_PROBLEMS = 20
 
 
@@ -29,7 +31,7 @@ SHOWN_PROBLEMS = 20
 @click.argument("kind", type=KIND)
 @click.argument("out", type=path_arg(exists=False))
 def template(kind: str, out: Path) -> None:
-    """写出导入模板：KIND 为 units（机构）或 persons（人员）。"""
+    """写出导入模板：KIND 为 units（机构）、persons（人员）或 bodies（内设机构）。"""
     write_template(kind, out)
     click.echo(f"已写出模板 {out}")
 
@@ -41,7 +43,7 @@ def template(kind: str, out: Path) -> None:
 @click.option("--actor", default="cli", show_default=True, help="记入审计日志的操作人")
 @click.pass_context
 def import_(ctx: click.Context, kind: str, file: Path, partial: bool, actor: str) -> None:
-    """导入 .xlsx 或 .csv（UTF-8 或 GB18030）。按 机构编码 / 身份证号 更新已有记录。
+    """导入 .xlsx 或 .csv（UTF-8 或 GB18030）。按 机构编码 / 身份证号 / 单位编码+内设机构编码 更新已有记录。
 
     退出码：0 全部导入；1 有错误、未导入任何数据；3 已导入正确的行，错误行见报告。
     """
@@ -57,9 +59,11 @@ def import_(ctx: click.Context, kind: str, file: Path, partial: bool, actor: str
 
 
 async def _import(rt: Runtime, kind: str, file: Path, partial: bool, actor: str) -> ImportResult:
-    progress = bar(_estimate_rows(file), f"导入{'人员' if kind == 'persons' else '机构'}")
+    progress = bar(_estimate_rows(file), f"导入{KIND_LABELS[kind]}")
     if kind == "units":
         return await import_units(rt.sessions, file, partial=partial, actor=actor, progress=progress)
+    if kind == "bodies":
+        return await import_bodies(rt.sessions, file, partial=partial, actor=actor, progress=progress)
     return await import_persons(rt.sessions, rt.cipher, file, partial=partial, actor=actor,
                                 chunk_rows=rt.settings.import_chunk_rows, progress=progress)
 
@@ -106,6 +110,8 @@ async def _export(rt: Runtime, kind: str, out: Path, unit_code: str | None, inco
         async with rt.sessions() as session:
             return await export_records(stream_units(session), out, "机构", UNIT_COLUMNS,
                                         lambda: progress.update(1))
+    if kind == "bodies":
+        return await export_bodies(rt.sessions, out, lambda: progress.update(1))
     selection = PersonSelection(unit_code=unit_code, incomplete=incomplete)
     if unit_code:
         async with rt.sessions() as session:

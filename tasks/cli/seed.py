@@ -92,6 +92,8 @@ def print_demo(result: DemoResult) -> None:
     click.echo(f"  {_pad('登录名', 10)}{_pad('角色', 18)}可见范围")
     for account in result.accounts:
         click.echo(f"  {_pad(account.login, 10)}{_pad(label(Role, account.role), 18)}{account.scope}")
+    if result.items:  # 事项 in every state: open 门户 → 事项 as officer, leader or steward2 to act on them
+        click.echo("演示事项（门户“事项”页）：" + "；".join(result.items))
     click.secho(result.summary, fg="green")
 
 

@@ -17,6 +17,7 @@ from tasks.importing.cells import Formatter, Parser
 
 FUNDING = ("全额拨款", "差额拨款", "自收自支")
 IN_EST = {"在编": True, "出编": False}
+BODY_STATUS = {"存续": "active", "已撤销": "abolished"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,19 @@ def in_est(raw: Any) -> bool | None:
     return IN_EST[value]
 
 
+def body_status(raw: Any) -> str | None:
+    value = cells.as_text(raw)
+    if not value:
+        return None
+    if value not in BODY_STATUS:
+        raise cells.CellError("取值不在允许范围内，应为：存续/已撤销")
+    return BODY_STATUS[value]
+
+
+def fmt_body_status(value: Any) -> str:
+    return next((label for label, code in BODY_STATUS.items() if code == value), "")
+
+
 UNIT_COLUMNS: tuple[Column, ...] = (
     Column("机构编码", "code", cells.text(40), required=True, note="唯一编码，重复导入时按此更新"),
     Column("机构名称", "name", cells.text(200), required=True),
@@ -74,6 +88,21 @@ UNIT_COLUMNS: tuple[Column, ...] = (
     Column("核定文号", "approval_doc", cells.text(100)),
 )
 
+# 内设机构: one row per body, keyed by (单位编码, 机构编码). An empty 职数 means not separately
+# approved (only the unit's internal total applies), unlike a unit's counts, where empty is 0.
+BODY_COLUMNS: tuple[Column, ...] = (
+    Column("单位编码", "unit_code", cells.text(40), required=True, note="所属单位的机构编码，单位须已导入"),
+    Column("机构编码", "code", cells.text(40), required=True, note="在本单位内唯一，重复导入时按此更新"),
+    Column("名称", "name", cells.text(200), required=True),
+    Column("规格", "grade", cells.text(20), note="如 正科、副科"),
+    Column("正职职数", "chief_posts", cells.count, note="非负整数；留空表示未单独核定（按单位内设机构领导职数总额）"),
+    Column("副职职数", "deputy_posts", cells.count, note="非负整数；留空表示未单独核定"),
+    Column("批准文号", "approval_doc", cells.text(100)),
+    Column("批准日期", "approved_on", cells.parse_date, cells.fmt_date, note="如 2024-03-01"),
+    Column("状态", "status", body_status, fmt_body_status, note="存续/已撤销，留空为存续",
+           options=tuple(BODY_STATUS)),
+)
+
 PERSON_COLUMNS: tuple[Column, ...] = (
     Column("身份证号", "id_number", cells.id_number, required=True, note="18位，请设为文本格式"),
     Column("姓名", "name", cells.text(60), required=True),
@@ -97,6 +126,8 @@ PERSON_COLUMNS: tuple[Column, ...] = (
     Column("职称", "pro_title", cells.text(60)),
     Column("手机号", "mobile", cells.mobile),
     Column("退休年龄特殊规定", "retire_age", cells.text(200), note="如 60岁（依据文件）；一般留空"),
+    # Last, so files written before it existed keep their column letters.
+    Column("任职内设机构", "body_code", cells.text(40), note="任职机构（未填则编制所在机构）的内设机构编码"),
 )
 
 

@@ -27,8 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from models.core import audit
 from models.core.crypto import FieldCipher
 from models.core.db import transaction
+from models.staffing.bodies import stream_bodies
 from models.staffing.persons import stream_persons
-from tasks.importing.columns import PERSON_COLUMNS, Column, read_back
+from tasks.importing.columns import BODY_COLUMNS, PERSON_COLUMNS, Column, read_back
 from tasks.importing.safe_cells import csv_row, xlsx_row
 
 EXPORT_ACTION = "export.persons"
@@ -107,6 +108,13 @@ async def export_records(records: AsyncIterator[Any], out: Path, title: str, col
     count = await _fill(writer, records, on_row)
     writer.publish()
     return count
+
+
+async def export_bodies(sessions: async_sessionmaker[AsyncSession], out: Path,
+                        on_row: Callable[[], None] | None = None) -> int:
+    """Export every internal body in the 内设机构 template's columns (sheet 内设机构)."""
+    async with sessions() as session:
+        return await export_records(stream_bodies(session), out, "内设机构", BODY_COLUMNS, on_row)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.core.crypto import FieldCipher
+from models.staffing.bodies import body_ids_of
 from models.staffing.ids import check_id
 from models.staffing.person_writer import PersonWriter, PreparedRows, WriteContext, WriteCounts
 from models.staffing.records import PersonRecord
@@ -36,17 +37,20 @@ from tasks.importing.rows import ParsedRow, RowParser
 class PersonRowChecker(RowParser):
     """Cell parsing plus the checks that involve several cells or the known units."""
 
-    def __init__(self, table: Table, unit_ids: dict[str, int], today: date) -> None:
+    def __init__(self, table: Table, unit_ids: dict[str, int], today: date,
+                 body_ids: dict[tuple[int, str], int] | None = None) -> None:
         super().__init__(table.columns)
         self.unit_ids = unit_ids
         self.today = today
         self.first_row: dict[int, int] = {}
+        self.body_ids = body_ids  # None: bodies are not checked (a form that cannot change them)
 
     def check(self, number: int, cells: list[object]) -> ParsedRow:
         row = self.parse(number, cells)
         if row.values.get("id_number"):
             self._check_id(row)
         self._check_units(row)
+        self._check_body(row)
         self._check_dates(row)
         self._check_retire_age(row)
         return row
@@ -77,6 +81,13 @@ class PersonRowChecker(RowParser):
             code = row.values.get(name)
             if code and code not in self.unit_ids:
                 self.fail(row, name, "机构编码在系统中不存在，请先导入机构")
+
+    def _check_body(self, row: ParsedRow) -> None:
+        """The body must be one of the post unit's (the own unit's when there is no post unit)."""
+        code, values = row.values.get("body_code"), row.values
+        unit_id = self.unit_ids.get(values.get("post_unit_code") or values.get("unit_code") or "")
+        if code and self.body_ids is not None and unit_id and (unit_id, code) not in self.body_ids:
+            self.fail(row, "body_code", "任职机构中没有该内设机构编码，请先导入内设机构")
 
     def _check_dates(self, row: ParsedRow) -> None:
         values = row.values
@@ -120,11 +131,14 @@ async def _run(session: AsyncSession, cipher: FieldCipher, result: ImportResult,
                chunk_rows: int, progress: Progress, today: date) -> None:
     async with session.begin():
         unit_ids = await unit_code_map(session)
-        ctx = WriteContext(cipher, unit_ids, "import", actor, result.batch_id)
-        writer = PersonWriter(session, ctx)
+        body_ids = await body_ids_of(session)
         with open_table(result.source, PERSON_COLUMNS) as table:
+            keeps_body = all(column.field != "body_code" for _position, column in table.columns)
+            ctx = WriteContext(cipher, unit_ids, "import", actor, result.batch_id, body_ids, keeps_body)
+            writer = PersonWriter(session, ctx)
             result.ignored_headers = table.ignored
-            await _stream(table, PersonRowChecker(table, unit_ids, today), writer, result, chunk_rows, progress)
+            checker = PersonRowChecker(table, unit_ids, today, body_ids)
+            await _stream(table, checker, writer, result, chunk_rows, progress)
         if result.problems and not result.partial:
             raise Refused
         await writer.finish()

@@ -46,13 +46,14 @@ def normalise_header(header: Any) -> str:
 
 
 @contextmanager
-def open_table(path: Path, specs: tuple[Column, ...]) -> Iterator[Table]:
+def open_table(path: Path, specs: tuple[Column, ...], sheet: str | None = None) -> Iterator[Table]:
+    """The rows of a .csv, or of an .xlsx's sheet named ``sheet`` (the first sheet when it has none)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with _csv_rows(path) as rows:
             yield _table(rows, specs)
     elif suffix in (".xlsx", ".xlsm"):
-        with _xlsx_rows(path) as rows:
+        with _xlsx_rows(path, sheet) as rows:
             yield _table(rows, specs)
     else:
         raise FileError(f"不支持的文件类型 {suffix or '(无扩展名)'}：请使用 .xlsx 或 .csv")
@@ -132,12 +133,12 @@ def _check_gb18030(path: Path) -> str:
 
 
 @contextmanager
-def _xlsx_rows(path: Path) -> Iterator[Iterator[list[Any]]]:
+def _xlsx_rows(path: Path, sheet: str | None = None) -> Iterator[Iterator[list[Any]]]:
     from tasks.importing.xlsx import open_book  # openpyxl is slow to import: only when needed
 
     book = open_book(path)
     try:
-        yield _sheet_rows(book.worksheets[0])
+        yield _sheet_rows(book[sheet] if sheet in book.sheetnames else book.worksheets[0])
     finally:
         book.close()
 

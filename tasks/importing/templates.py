@@ -11,15 +11,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tasks.importing.columns import PERSON_COLUMNS, UNIT_COLUMNS, Column
+from tasks.importing.columns import BODY_COLUMNS, PERSON_COLUMNS, UNIT_COLUMNS, Column
 from tasks.importing.safe_cells import xlsx_row
 
 KINDS: dict[str, tuple[str, tuple[Column, ...]]] = {
     "units": ("机构", UNIT_COLUMNS),
     "persons": ("人员", PERSON_COLUMNS),
+    "bodies": ("内设机构", BODY_COLUMNS),
 }
 TEXT_COLUMNS = {"身份证号", "手机号", "机构编码", "上级机构编码", "编制所在机构编码", "任职机构编码",
-                "统一社会信用代码", "行政区划代码"}
+                "统一社会信用代码", "行政区划代码", "单位编码", "任职内设机构"}
 DATA_ROWS = 5000
 
 

@@ -21,6 +21,13 @@ GROUP_SAFE: dict[str, Callable[[dict[str, Any]], str]] = {
     "B2_RETIRE_SOON": lambda e: "即将达到法定退休年龄，请提前做好退休和用编计划",
     "B3_OVERDUE_RETIRE": lambda e: "已达到法定退休年龄，仍在编在职",
     "B5_RETIRED_IN_EST": lambda e: "已退休，编制未核销",
+    # D4 (payroll): a masked name beside "paid twice" or "paid after leaving" is already an accusation
+    # in a group, so the line names no other unit, no exit date (a retirement date is a birth date
+    # plus an age), no 工资类别 and no amount; the portal shows them behind login.
+    "D4_PAID_NO_EST": lambda e: "列入工资统发名单，本单位无其在编记录",
+    "D4_EST_UNPAID": lambda e: "在编在职，未列入最新的工资统发名单",
+    "D4_PAID_TWICE": lambda e: "同时在多个单位发薪",
+    "D4_PAID_AFTER_EXIT": lambda e: "已离岗，仍列入工资统发名单",
 }
 
 

@@ -9,7 +9,8 @@ Design
 * **Exact sizes.** :mod:`tree` splits N units over governments (省 → 市 → 县 → 乡镇, Zhejiang
   codes from :mod:`regions`) and builds each from :mod:`catalog` within its budget; :mod:`quotas`
   scales 事业单位 quotas so that M persons fill about 85% of all places and derives 内设机构限额
-  and 领导职数; :mod:`plan` shares out exactly M persons (70–100% per unit, never over quota)
+  and 领导职数 (:mod:`bodies` then gives each unit its 内设机构 within the limit and seats the
+  internal leaders in them); :mod:`plan` shares out exactly M persons (70–100% per unit, never over quota)
   as contiguous "slots" per unit, leaders first.
 * **Clean means clean.** IDs are valid GB 11643 numbers (area = the unit's region, parity = sex)
   and unique, as are (name, birth date) pairs and mobiles; USCCs carry valid GB 32100 checks and

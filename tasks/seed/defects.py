@@ -7,14 +7,15 @@ C1, so the rules do not interfere with each other: the manifest lists exactly wh
 should find.
 
 * Unit kinds: A8 (broken USCC check), C1 (one or two persons over the main type's quota),
-  C5 (one unit deputy more than approved). C1 subjects are computed from the final counts of
-  every type, so a unit given a C4 (混编) person of a type it has no quota for is C1 too
-  (核定0名，实有1名), as domain §9 C1 says.
+  C5 (one unit deputy more than approved), C7 (one or two 内设机构 above the limit) and C5B (a
+  second chief in one 内设机构, reported as C5: see :mod:`tasks.seed.bodies`). C1 subjects are
+  computed from the final counts of every type, so a unit given a C4 (混编) person of a type it
+  has no quota for is C1 too (核定0名，实有1名), as domain §9 C1 says.
 * Person kinds: A1, A2, A3, A4 (ID problems: the importer refuses them, so they are only
   injected when writing to the database), A6 (the same person active in a second, later unit:
   both records are subjects), A10, A11, B3, B5, B6, C4, D1.
-* Not representable yet, never injected: C7 (内设机构 are not modelled), D2 (no update history
-  before the seed), and the informational C2/C3 and steward-discipline rules (D3, E*).
+* Not representable yet, never injected: D2 (no update history before the seed), and the
+  informational C2/C3 and steward-discipline rules (D3, E*).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from random import Random
 from typing import Any
 
 from models.staffing.ids import mask_id
+from tasks.seed.bodies import BodyPlan
 from tasks.seed.plan import Plan, UnitPlan
 from tasks.seed.tree import UnitInfo
 
@@ -32,13 +34,15 @@ TITLES: dict[str, str] = {
     "A4": "15位旧身份证号", "A6": "一人多编", "A8": "统一社会信用代码校验位错误",
     "A10": "入编后信息不完整", "A11": "入编时未满18周岁", "B3": "应退休未退休", "B5": "退休未出编",
     "B6": "调出/辞职/死亡未出编", "C1": "超编", "C4": "混编", "C5": "超职数", "D1": "在编单位与任职单位不符",
+    "C7": "超限额设置内设机构",
+    "D4": "工资统发名单与在编记录不符（仅演示数据）",  # tasks.seed.payroll
 }
 DB_ONLY = ("A1", "A2", "A3", "A4")
-UNIT_KINDS = ("A8", "C1", "C5")
+UNIT_KINDS = ("A8", "C1", "C5", "C7", "C5B")
 # Planning order; the DB-only kinds come last so files and database get the same other defects.
 PERSON_KINDS = ("A6", "C4", "D1", "A10", "A11", "B3", "B5", "B6", "A1", "A2", "A3", "A4")
 CADRE_ONLY = ("A6", "C4")
-NOT_SEEDED = {"C7": "内设机构尚未建模", "D2": "种子数据没有更新历史"}
+NOT_SEEDED = {"D2": "种子数据没有更新历史"}
 
 
 def requested(rate: float, units: int, persons: int, to_files: bool) -> dict[str, int]:
@@ -59,6 +63,7 @@ class DefectPlan:
     roles: dict[int, str] = field(default_factory=dict)  # global slot -> kind ("A6dup": A6's copy)
     duplicates: dict[int, int] = field(default_factory=dict)  # A6 copy slot -> original slot
     rngs: dict[str, Random] = field(default_factory=dict)
+    bodies: BodyPlan = field(default_factory=BodyPlan)  # internal bodies, with C7 and C5B (tasks.seed.bodies)
 
     def rng(self, kind: str) -> Random:
         if kind not in self.rngs:
@@ -153,5 +158,10 @@ class Manifest:
 
     def as_json(self, arguments: dict[str, Any], target: str) -> dict[str, Any]:
         return {"arguments": arguments, "target": target, "titles": TITLES, "counts": self.counts(),
-                "subjects": {k: sorted(v) for k, v in self.subjects.items()}, "details": self.details,
-                "db_only": list(DB_ONLY), "not_seeded": NOT_SEEDED}
+                "subjects": {k: sorted(v, key=_subject_order) for k, v in self.subjects.items()},
+                "details": self.details, "db_only": list(DB_ONLY), "not_seeded": NOT_SEEDED}
+
+
+def _subject_order(subject: Any) -> tuple[bool, Any]:
+    """Unit codes before [unit code, masked ID] pairs: D4 lists both kinds, which do not compare."""
+    return isinstance(subject, list), subject

@@ -21,7 +21,9 @@ from models.core.enums import Role
 from models.core.runtime import Runtime
 from tasks.importing.progress import Progress
 from tasks.seed.defects import TITLES
+from tasks.seed.demo_tasks import seed_demo_tasks
 from tasks.seed.generate import SeedOptions, SeedResult
+from tasks.seed.payroll import seed_demo_roster
 from tasks.seed.regions import CITIES, ZHEJIANG
 from tasks.seed.tree import Government, UnitInfo
 from tasks.seed.writer import MANIFEST_NAME, seed_database
@@ -54,11 +56,13 @@ class DemoResult:
     manifest_path: str
     summary: str
     counts: dict[str, int] = field(default_factory=dict)
+    items: list[str] = field(default_factory=list)  # the demo's approval items (事项), one line each
 
 
 def demo_options(as_of: date) -> SeedOptions:
     rng = Random(f"{DEMO_SEED}/demo-counts")
     wanted = {kind: 2 + rng.randrange(2) for kind in TITLES}
+    wanted["C5B"] = 2  # two 内设机构 with a chief too many (reported as C5 超职数)
     units = sum(g.budget for g in DEMO_SHAPE)
     return SeedOptions(units, DEMO_PERSONS, DEMO_SEED, as_of, shape=DEMO_SHAPE, wanted=wanted)
 
@@ -69,8 +73,12 @@ async def seed_demo(rt: Runtime, as_of: date | None = None, progress: Progress |
 
     async def _accounts(session: AsyncSession, result: SeedResult) -> None:
         accounts.extend(await create_demo_accounts(session, result))
+        county = next(u for u in result.units if u.is_root and u.region.code == _ANJI.code)
+        await seed_demo_roster(session, rt.cipher, result.manifest, county_code=county.record.code,  # 工资统发名单
+                               county_name=county.region.name, as_of=as_of or date.today(), seed=DEMO_SEED)
 
     result = await seed_database(rt, demo_options(as_of or date.today()), progress, "demo", _accounts)
+    await seed_demo_tasks(rt, as_of or date.today())  # 任务流转: a task in every state, one past its deadline
     return DemoResult(accounts, len(result.units), result.persons, result.manifest_json(),
                       str(rt.settings.var_dir / MANIFEST_NAME), result.summary(), result.manifest.counts())
 

@@ -14,8 +14,9 @@ from pathlib import Path
 from random import Random
 from typing import Any, Protocol
 
-from models.staffing.records import PersonRecord, UnitRecord
+from models.staffing.records import BodyRecord, PersonRecord, UnitRecord
 from tasks.importing.progress import Progress, Silent
+from tasks.seed.bodies import plan_bodies
 from tasks.seed.codes import break_uscc
 from tasks.seed.defects import DefectPlan, Manifest, requested
 from tasks.seed.inject import UnitGenerator
@@ -29,6 +30,7 @@ CHUNK = 5000
 
 class Sink(Protocol):
     async def units(self, records: list[UnitRecord]) -> None: ...
+    async def bodies(self, records: list[BodyRecord]) -> None: ...
     async def persons(self, records: list[PersonRecord]) -> None: ...
     async def close(self) -> None: ...
 
@@ -69,7 +71,8 @@ class SeedResult:
 
 
 def prepare(options: SeedOptions) -> tuple[list[UnitInfo], DefectPlan, Any]:
-    """The unit tree with fitted quotas, the defect plan and the person plan (nothing written yet)."""
+    """The unit tree with fitted quotas, the defect plan and the person plan (nothing written yet);
+    the defect plan holds the internal bodies (``defects.bodies``)."""
     if options.persons < 0 or options.units < 1:
         raise ValueError("机构数至少为1，人员数不能为负")
     govs = list(options.shape) if options.shape else shape_for(options.units)
@@ -81,6 +84,7 @@ def prepare(options: SeedOptions) -> tuple[list[UnitInfo], DefectPlan, Any]:
     over = defects.plan_units(units)
     plan = build_plan(units, apportion(units, options.persons, Random(f"{options.seed}/fill"), over))
     defects.plan_slots(plan, units)
+    defects.bodies = plan_bodies(units, options.seed, wanted)
     return units, defects, plan
 
 
@@ -94,6 +98,9 @@ async def generate(options: SeedOptions, sink: Sink, progress: Progress | None =
         record.uscc = break_uscc(record.uscc or "", defects.rng("A8"))
         manifest.unit("A8", record.code)
     await sink.units([info.record for info in units])
+    await sink.bodies(defects.bodies.all())
+    for index in sorted(defects.bodies.over_limit):
+        manifest.unit("C7", units[index].record.code)
     generator = UnitGenerator(PersonFactory(options.seed, options.as_of), defects, manifest, units, options.as_of)
     buffer: list[PersonRecord] = []
     for unit in plan.units:

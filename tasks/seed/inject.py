@@ -12,8 +12,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from random import Random
 
-from models.staffing.records import PersonRecord
+from models.staffing.records import BodyRecord, PersonRecord
 from models.staffing.retirement import retirement_date
+from tasks.seed.bodies import assign_bodies
 from tasks.seed.codes import break_id_check, impossible_id_date, legacy_id
 from tasks.seed.defects import DefectPlan, Manifest
 from tasks.seed.people import PersonFactory, UnitContext, Who, category
@@ -55,7 +56,10 @@ class UnitGenerator:
                 records.append(self.factory.person(ctx, est_type, leader))
             else:
                 records.append(INJECT[role](self, ctx, slot, est_type))
+        bodies = self.plan.bodies.bodies.get(unit.unit, [])
+        assign_bodies(records, bodies, unit.unit in self.plan.bodies.doubled)
         self._check_counts(info, records)
+        self._check_bodies(info, records, bodies)
         return records
 
     def rng(self, kind: str) -> Random:
@@ -82,6 +86,19 @@ class UnitGenerator:
             if actual > approved:
                 self.manifest.unit("C5", info.record.code)
                 self.manifest.details["C5"].append([info.record.code, scope, rank, approved, actual])
+
+
+    def _check_bodies(self, info: UnitInfo, records: list[PersonRecord], bodies: list[BodyRecord]) -> None:
+        """C5 per section: active holders of a body's chief or deputy posts above its own approval."""
+        ranks = {"internal_chief": "chief", "internal_deputy": "deputy"}
+        holders = Counter((r.body_code, ranks[r.leader_kind]) for r in records
+                          if r.body_code and r.status == "active" and r.leader_kind in ranks)
+        for body in bodies:
+            for rank, approved in (("chief", body.chief_posts), ("deputy", body.deputy_posts)):
+                actual = holders[(body.code, rank)]
+                if approved is not None and actual > approved:
+                    self.manifest.unit("C5", info.record.code)
+                    self.manifest.details["C5"].append([info.record.code, f"body:{body.code}", rank, approved, actual])
 
 
 Injector = Callable[[UnitGenerator, UnitContext, int, str], PersonRecord]

@@ -24,12 +24,14 @@ from models.core.crypto import FieldCipher
 from models.core.db import transaction, utcnow
 from models.core.runtime import Runtime
 from models.staffing.batches import open_batch
+from models.staffing.bodies import body_ids_of
+from models.staffing.body_writer import write_bodies
 from models.staffing.person_writer import PersonWriter, WriteContext
-from models.staffing.records import PersonRecord, UnitRecord
+from models.staffing.records import BodyRecord, PersonRecord, UnitRecord
 from models.staffing.tables import ImportBatch
 from models.staffing.unit_writer import unit_code_map, write_units
 from models.staffing.units import count_units
-from tasks.importing.columns import PERSON_COLUMNS, UNIT_COLUMNS, Column, read_back
+from tasks.importing.columns import BODY_COLUMNS, PERSON_COLUMNS, UNIT_COLUMNS, Column, read_back
 from tasks.importing.export import TableWriter
 from tasks.importing.progress import Progress
 from tasks.seed.generate import SeedOptions, SeedResult, generate
@@ -64,7 +66,8 @@ def _getter(column: Column) -> Callable[[Any], Any]:
 
 
 class FileSink:
-    """``units.csv`` and ``persons.csv`` in the import templates' columns (parents first)."""
+    """``units.csv``, ``bodies.csv`` and ``persons.csv`` in the import templates' columns (parents first);
+    import them in that order."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -81,6 +84,14 @@ class FileSink:
             writer.close()
         self._persons = RecordWriter(self.directory / "persons.csv", "人员", PERSON_COLUMNS)
 
+    async def bodies(self, records: list[BodyRecord]) -> None:
+        writer = RecordWriter(self.directory / "bodies.csv", "内设机构", BODY_COLUMNS)
+        try:
+            for record in records:
+                writer.add(record)
+        finally:
+            writer.close()
+
     async def persons(self, records: list[PersonRecord]) -> None:
         assert self._persons is not None, "units are written before persons"
         for record in records:
@@ -96,11 +107,17 @@ class DbSink:
     def __init__(self, session: AsyncSession, cipher: FieldCipher, batch_id: int) -> None:
         self.session, self.cipher, self.batch_id = session, cipher, batch_id
         self._writer: PersonWriter | None = None
+        self._ids: dict[str, int] = {}
 
     async def units(self, records: list[UnitRecord]) -> None:
         await write_units(self.session, records)
-        ids = await unit_code_map(self.session)
-        self._writer = PersonWriter(self.session, WriteContext(self.cipher, ids, "seed", "seed", self.batch_id))
+        self._ids = await unit_code_map(self.session)
+
+    async def bodies(self, records: list[BodyRecord]) -> None:
+        await write_bodies(self.session, records, self._ids)
+        body_ids = await body_ids_of(self.session)
+        context = WriteContext(self.cipher, self._ids, "seed", "seed", self.batch_id, body_ids)
+        self._writer = PersonWriter(self.session, context)
 
     async def persons(self, records: list[PersonRecord]) -> None:
         assert self._writer is not None, "units are written before persons"

@@ -69,11 +69,14 @@ def seed_files(out: Path, persons: int, units: int, opts: argparse.Namespace, va
 
 
 def import_files(url: str, files: Path, persons: int, units: int, var: Path) -> dict[str, Any]:
-    """Import units.csv then persons.csv into the empty database at ``url``."""
+    """Import units.csv, bodies.csv (内设机构, which persons name) then persons.csv into the empty
+    database at ``url``."""
     env = bzops_env(url, var)
     bzops(env, "migrate")
     log("import units")
     unit_run = bzops(env, "import", "units", str(files / "units.csv"))
+    log("import bodies")
+    bzops(env, "import", "bodies", str(files / "bodies.csv"))
     log("import persons")
     person_run = bzops(env, "import", "persons", str(files / "persons.csv"))
     counted = (scalar(url, "SELECT count(*) FROM unit"), scalar(url, "SELECT count(*) FROM person"))

@@ -6,18 +6,24 @@ or a new route without a row fails here until someone decides who may reach it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
+import models.approvals.kinds  # noqa: F401  (registers the item kinds)
+from models.accounts.scope import scope_for
 from models.accounts.store import ScopeSpec
+from models.approvals.engine import submit
+from models.approvals.kind import Application
 from models.core.db import transaction
 from models.core.decision import Actor
 from models.notify.targets import TargetSpec, create_target
 from models.staffing.changes import ChangeRequest, request_change
 from models.staffing.tables import Person
+from models.unittasks.publish import Audience, Draft, create_task, publish_task
+from models.unittasks.query import board, task_in_scope
 from models.warnings.config import change_rule
 from models.warnings.scan import run_scan
 from models.warnings.tables import Warning
@@ -35,6 +41,11 @@ ADMIN_AUDITOR = ADMIN_ONLY | {"auditor": OK}
 OPEN = dict.fromkeys(PERSONAS, OK)
 CORRECTORS = {"steward": OK, "officer": OK, "leader": DENIED, "org": DENIED, "auditor": DENIED, "admin": OK,
               "outsider": HIDDEN, "anonymous": LOGIN}
+TASK_PUBLISHERS = ADMIN_ONLY | {"officer": OK}  # 任务流转: publish, close, evaluate, return
+TASK_HANDLERS = ADMIN_ONLY | {"steward": OK, "outsider": HIDDEN}  # the unit's steward receives and feeds back
+SIGNED_IN = dict.fromkeys(PERSONAS[:-1], OK) | {"anonymous": LOGIN}
+ITEM_FILERS = ADMIN_ONLY | {"steward": OK, "officer": OK, "outsider": OK}  # 事项: stewards and officers file
+ITEM_DECIDERS = ADMIN_ONLY | {"officer": OK, "leader": OK, "org": OK}  # officers, leaders, departments sign
 
 # route name -> (method, path, persona -> expected answer). {warning} is the steward's unit's warning.
 EXPECTED: dict[str, tuple[str, str, dict[str, str]]] = {
@@ -55,6 +66,32 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str]]] = {
     "change_decide": ("POST", "/changes/{change}/confirm", {  # 二人复核: officers and admins
         "steward": DENIED, "officer": OK, "leader": DENIED, "org": DENIED, "auditor": DENIED, "admin": OK,
         "outsider": DENIED, "anonymous": LOGIN}),
+    "tasks": ("GET", "/tasks", dict.fromkeys(PERSONAS[:-1], OK) | {"anonymous": LOGIN}),
+    "task_new": ("GET", "/tasks/new", TASK_PUBLISHERS),
+    "task_create": ("POST", "/tasks/new", TASK_PUBLISHERS),  # nothing typed: the form again
+    "task": ("GET", "/tasks/{task}", EVERYONE),
+    "task_move": ("POST", "/tasks/{task}/publish", TASK_PUBLISHERS),  # published already: told so
+    "task_target": ("GET", "/tasks/targets/{task_target}", EVERYONE),
+    "task_handle": ("POST", "/tasks/targets/{task_target}/receive", TASK_HANDLERS),
+    "task_judge": ("POST", "/tasks/targets/{task_target}/evaluate", TASK_PUBLISHERS),  # not fed back: told so
+    "task_file": ("GET", "/tasks/targets/{task_target}/files/0", EVERYONE | {p: HIDDEN for p in PERSONAS[:-2]}),
+    "items": ("GET", "/items", SIGNED_IN),
+    "item_new_menu": ("GET", "/items/new", ITEM_FILERS),
+    "item_new": ("GET", "/items/new/use_quota?unit={unit}", ITEM_FILERS | {"outsider": HIDDEN}),
+    "item_create": ("POST", "/items/new/use_quota", ITEM_FILERS),  # no unit chosen: the form again, told so
+    "item_room": ("GET", "/items/room?unit={unit}&est_type=GQ", ITEM_FILERS | {"outsider": HIDDEN}),
+    "item_stats": ("GET", "/items/stats", ITEM_DECIDERS),
+    "item": ("GET", "/items/{item}", EVERYONE),
+    "item_act": ("POST", "/items/{item}/comment", EVERYONE),  # no comment typed (or not allowed): told so
+    "item_file": ("GET", "/items/{item}/files/999999", EVERYONE | {p: HIDDEN for p in PERSONAS[:-2]}),
+    "item_link": ("GET", "/a/i/not-a-token", OPEN),  # an item card's button: refused, with its page
+    "item_link_act": ("POST", "/a/i/not-a-token", OPEN),
+    "flows": ("GET", "/admin/flows", ADMIN_ONLY),
+    "flow_edit": ("GET", "/admin/flows/edit?kind=use_quota", ADMIN_ONLY),
+    "flow_save": ("POST", "/admin/flows/edit?kind=use_quota", ADMIN_ONLY),  # no version: refused, form again
+    "flow_reset": ("POST", "/admin/flows/reset?kind=use_quota", ADMIN_ONLY),  # never edited: told so
+    "payroll": ("GET", "/payroll", DECIDERS | {"auditor": OK}),  # 工资统发名单: finance too (test_payroll_portal)
+    "payroll_import": ("POST", "/payroll/import", ADMIN_ONLY),  # and finance; no file chosen: told so
     "rules": ("GET", "/admin/rules", DECIDERS | {"auditor": OK}),
     "rule_update": ("POST", "/admin/rules/A1_ID_INVALID", ADMIN_ONLY),
     "holidays": ("GET", "/admin/holidays", DECIDERS | {"auditor": OK}),
@@ -118,8 +155,32 @@ async def objects(rt, world) -> dict[str, int]:
         change, _ = await request_change(session, ChangeRequest(
             "person", person.unit_id, person.id, warning.id, {"in_est": [True, False]}, "portal",
             Actor("steward", "steward", "王专员")))
+    task, task_target = await published_task(rt, world)
     return {"unit": world.units["C1-A"], "person": person.id, "warning": warning.id, "target": target.id,
-            "account": world.steward.id, "change": change}
+            "account": world.steward.id, "change": change, "task": task, "task_target": task_target,
+            "item": await filed_item(rt, world)}
+
+
+async def filed_item(rt, world) -> int:
+    """A 用编申请 the steward filed for 甲县财政局 (工勤编制: its 行政编制 is over), waiting for 科室初审."""
+    application = Application("use_quota", world.units["C1-A"], "申请使用工勤编制1名",
+                              {"est_type": "GQ", "count": 1, "reason": "补充司机"})
+    async with transaction(rt.sessions) as session:
+        outcome = await submit(session, application, Actor("steward", "steward", "王专员"), today=date.today())
+    return outcome.item_id
+
+
+async def published_task(rt, world) -> tuple[int, int]:
+    """A task the officer published to 甲县财政局 and 甲县教育局, and 甲县财政局's part of it."""
+    officer, day = Actor("officer", "officer", "李科长"), date.today() + timedelta(days=1)
+    async with transaction(rt.sessions) as session:
+        scope = await scope_for(session, account_id=world.officer.id, role="officer")
+        draft = Draft("核对学历", "", day, Audience("units", unit_ids=(world.units["C1-A"], world.units["C1-B"])))
+        task_id = await create_task(session, draft, officer, scope=scope, today=day)
+        await publish_task(session, await task_in_scope(session, scope=scope, login="officer", task_id=task_id),
+                           officer, scope=scope, today=day)
+        rows = await board(session, scope=scope, task_id=task_id)
+    return task_id, next(r.id for r in rows if r.unit_id == world.units["C1-A"])
 
 
 def test_every_route_has_an_expectation(settings):

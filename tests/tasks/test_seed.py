@@ -15,9 +15,10 @@ from models.accounts.store import get_account, password_matches
 from models.accounts.tables import AccountScope
 from models.core.enums import Role
 from models.staffing.ids import check_id, check_uscc, mask_id
-from models.staffing.records import PersonRecord, UnitRecord
+from models.staffing.records import BodyRecord, PersonRecord, UnitRecord
 from models.staffing.retirement import add_months_clamped, category_for, retirement_date
 from models.staffing.tables import ImportBatch, Person, Unit
+from tasks.importing.bodies import import_bodies
 from tasks.importing.persons import import_persons
 from tasks.importing.units import import_units
 from tasks.seed.defects import DB_ONLY, TITLES
@@ -35,10 +36,14 @@ class Collect:
 
     def __init__(self) -> None:
         self.units_: list[UnitRecord] = []
+        self.bodies_: list[BodyRecord] = []
         self.persons_: list[PersonRecord] = []
 
     async def units(self, records: list[UnitRecord]) -> None:
         self.units_ = list(records)
+
+    async def bodies(self, records: list[BodyRecord]) -> None:
+        self.bodies_ = list(records)
 
     async def persons(self, records: list[PersonRecord]) -> None:
         self.persons_.extend(records)
@@ -66,7 +71,7 @@ def month_end(day: date) -> date:
     return add_months_clamped(day.replace(day=1), 1) - timedelta(days=1)
 
 
-def scan(units: list[UnitRecord], persons: list[PersonRecord]) -> dict[str, list[Any]]:
+def scan(units: list[UnitRecord], persons: list[PersonRecord], bodies: list[BodyRecord]) -> dict[str, list[Any]]:
     """An independent reading of the rule catalogue (domain §9) over the generated records."""
     kinds = {u.code: u.kind for u in units}
     found: dict[str, list[Any]] = {k: [] for k in TITLES}
@@ -76,7 +81,24 @@ def scan(units: list[UnitRecord], persons: list[PersonRecord]) -> dict[str, list
         for kind in person_rules(p, kinds[p.unit_code], repeats):
             found[kind].append([p.unit_code, mask_id(p.id_number)])
     found["C1"], found["C5"] = count_rules(units, persons)
+    found["C5"] = sorted(set(found["C5"]) | set(body_posts_over(persons, bodies)))
+    found["C7"] = over_limit(units, bodies)
     return {k: sorted(v) for k, v in found.items()}
+
+
+def body_posts_over(persons: list[PersonRecord], bodies: list[BodyRecord]) -> list[str]:
+    """超职数 per 内设机构: active holders of a body's 正职/副职 above its own approval (if any)."""
+    ranks = {"internal_chief": "chief_posts", "internal_deputy": "deputy_posts"}
+    approved = {(b.unit_code, b.code): b for b in bodies}
+    held = Counter((p.unit_code, p.body_code, ranks[p.leader_kind]) for p in persons
+                   if is_active(p) and p.body_code and p.leader_kind in ranks)
+    return [unit for (unit, code, field), n in held.items()
+            if getattr(approved[(unit, code)], field) is not None and n > getattr(approved[(unit, code)], field)]
+
+
+def over_limit(units: list[UnitRecord], bodies: list[BodyRecord]) -> list[str]:
+    count = Counter(b.unit_code for b in bodies if b.status == "active")
+    return [u.code for u in units if u.internal_limit is not None and count[u.code] > u.internal_limit]
 
 
 def person_rules(p: PersonRecord, unit_kind: str, repeats: Counter[str]) -> list[str]:
@@ -127,7 +149,12 @@ def test_clean_data_has_exact_counts_valid_ids_and_breaks_no_rule(n_units: int, 
     assert len({(p.name, p.birth_date) for p in persons}) == n_persons  # no 疑似重复 (A7)
     assert len({p.mobile for p in persons}) == n_persons
     assert all(reach(p) > AS_OF + timedelta(days=180) for p in persons)  # not even approaching (B2)
-    assert {k: v for k, v in scan(units, persons).items() if v} == {}
+    assert {k: v for k, v in scan(units, persons, out.bodies_).items() if v} == {}
+    codes = {(b.unit_code, b.code) for b in out.bodies_}
+    assert len(codes) == len(out.bodies_) >= sum(1 for u in units if u.internal_limit)
+    assert all((p.unit_code, p.body_code) in codes for p in persons if p.body_code)
+    chiefs = [p for p in persons if p.leader_kind == "internal_chief"]
+    assert sum(1 for p in chiefs if p.body_code) >= len(chiefs) / 2
     assert result.manifest.total() == 0
 
 
@@ -158,10 +185,11 @@ def test_the_manifest_lists_exactly_what_a_rule_scan_finds():
     options = SeedOptions(400, 6000, 9, AS_OF, rate=0.02)
     result, out = run(options)
     manifest = result.manifest_json()
-    assert scan(out.units_, out.persons_) == manifest["subjects"]
+    assert scan(out.units_, out.persons_, out.bodies_) == manifest["subjects"]
     counts = manifest["counts"]
     assert all(counts[k] >= 100 for k in ("A1", "A2", "A3", "A4", "A10", "A11", "B3", "B5", "B6", "C4", "D1"))
     assert counts["A6"] >= 200 and counts["A8"] == 8 and counts["C5"] >= 1 and counts["C1"] >= 8
+    assert counts["C7"] == 8 and len(set(body_posts_over(out.persons_, out.bodies_))) == 8
 
 
 async def test_files_leave_out_id_defects_and_import_cleanly(rt, tmp_path: Path):
@@ -169,6 +197,8 @@ async def test_files_leave_out_id_defects_and_import_cleanly(rt, tmp_path: Path)
     assert all(result.manifest.counts()[k] == 0 for k in DB_ONLY) and result.manifest.total() > 100
     units = await import_units(rt.sessions, tmp_path / "units.csv")
     assert units.committed and units.counts.inserted == 60, [p.describe() for p in units.problems[:5]]
+    bodies = await import_bodies(rt.sessions, tmp_path / "bodies.csv")
+    assert bodies.committed and bodies.counts.inserted > 60, [p.describe() for p in bodies.problems[:5]]
     persons = await import_persons(rt.sessions, rt.cipher, tmp_path / "persons.csv", today=AS_OF)
     assert persons.committed and persons.counts.inserted == 1000, [p.describe() for p in persons.problems[:5]]
 

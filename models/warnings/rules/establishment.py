@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, select, union_all
 
+from models.staffing.bodies import LEADER_POSTS, holds_post, post_unit
 from models.staffing.tables import PERSON, QUOTA, UNIT
 from models.staffing.tables import POST_QUOTA as POSTS
 from models.staffing.units import occupies_establishment
@@ -13,8 +14,9 @@ from models.warnings.rules.base import RuleContext, RuleDef
 from models.warnings.rules.common import ALLOWED_TYPES, ZF_GOV_KEYWORDS, person_hit, type_allowed, unit_hit
 from models.warnings.rules.sql import active, scope_units
 
-LEADER_POSTS = {"unit_chief": "unit.chief", "unit_deputy": "unit.deputy",
-                "internal_chief": "internal.chief", "internal_deputy": "internal.deputy"}
+# The post keys of the evidence ("unit.chief"), from the one leader_kind vocabulary the unit page
+# and the approval pre-checks share (models.staffing.bodies).
+POST_KEYS = {kind: f"{scope}.{rank}" for kind, (scope, rank) in LEADER_POSTS.items()}
 POST_LABELS = {"unit.chief": "单位领导正职", "unit.deputy": "单位领导副职",
                "internal.chief": "内设机构领导正职", "internal.deputy": "内设机构领导副职"}
 TYPE_LABELS = {"XZ": "行政编制", "ZF": "政法专项编制", "SY": "事业编制", "GQ": "工勤编制"}
@@ -80,14 +82,14 @@ def _post_holders(ctx: RuleContext) -> Any:
 
     An incremental scan takes only the post units in its scope, as two halves an index can serve
     (post unit in scope; no post unit and own unit in scope) instead of one OR over all persons."""
-    key = case(*((PERSON.c.leader_kind == kind, literal(k)) for kind, k in LEADER_POSTS.items())).label("post")
-    leaders = (PERSON.c.status == "active", PERSON.c.leader_kind.in_(LEADER_POSTS))
+    key = case(*((PERSON.c.leader_kind == kind, literal(k)) for kind, k in POST_KEYS.items())).label("post")
+    leaders = holds_post()
     if ctx.scan_id is None:
-        return select(func.coalesce(PERSON.c.post_unit_id, PERSON.c.unit_id).label("unit_id"), key).where(*leaders)
+        return select(post_unit().label("unit_id"), key).where(leaders)
     scope = scope_units(ctx.scan_id)
-    posted = select(PERSON.c.post_unit_id.label("unit_id"), key).where(*leaders, PERSON.c.post_unit_id.in_(scope))
+    posted = select(PERSON.c.post_unit_id.label("unit_id"), key).where(leaders, PERSON.c.post_unit_id.in_(scope))
     own = select(PERSON.c.unit_id.label("unit_id"), key).where(
-        *leaders, PERSON.c.post_unit_id.is_(None), PERSON.c.unit_id.in_(scope))
+        leaders, PERSON.c.post_unit_id.is_(None), PERSON.c.unit_id.in_(scope))
     return union_all(posted, own)
 
 
