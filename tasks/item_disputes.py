@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.approvals.engine import decide, submit
 from models.approvals.kind import Application
 from models.approvals.kinds.dispute import DISPUTE
-from models.approvals.outcome import Outcome
+from models.approvals.outcome import SIGN, Outcome
 from models.core.decision import Actor
 from models.core.settings import Settings
 from models.staffing.scope import Scope
@@ -34,12 +34,13 @@ from tasks.notify.reviews import review_decided_effect, review_requested_effect
 async def explain(session: AsyncSession, settings: Settings, warning: WarningRow, actor: Actor, *, text: str,
                   attachment: dict[str, Any] | None, today: date, scope: Scope) -> Outcome:
     """The 情况说明 and its item, in the caller's transaction; returns the item's outcome."""
-    await dispute(session, warning, actor, text=text, attachment=attachment,
-                  effects=[review_requested_effect(settings, warning, actor, text)])
+    await dispute(session, warning, actor, text=text, attachment=attachment)
     application = Application(DISPUTE, warning.unit_id, f"情况说明：{warning.title}"[:200],
                               {"text": text.strip()[:2000]}, warning_id=warning.id, person_id=warning.person_id)
     outcome = await submit(session, application, actor, today=today, scope=scope)
     await write_item_notices(session, settings, outcome, actor, today=today)
+    signers = [notice.login for notice in outcome.notices if notice.reason == SIGN]
+    await review_requested_effect(settings, warning, actor, text, carded=signers)(session)  # groups, not twice
     return outcome
 
 

@@ -9,7 +9,7 @@ unit's own ``review`` groups.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -33,9 +33,12 @@ def notice(settings: Settings, warning: WarningRow, who: Actor, text: str) -> Re
                         f"{settings.public_url}/warnings/{warning.id}?via=chat")
 
 
-def review_requested_effect(settings: Settings, warning: WarningRow, who: Actor, text: str) -> Effect:
+def review_requested_effect(settings: Settings, warning: WarningRow, who: Actor, text: str, *,
+                            carded: Collection[str] = ()) -> Effect:
+    """Ask the unit's review targets to judge a 情况说明, except the asker's own and those of the
+    people in ``carded``, who already get the item's card with its buttons for the same question."""
     async def effect(session: AsyncSession) -> None:
-        own = {t.id for t in await personal_targets(session, login=who.login)}
+        own = {t.id for login in (who.login, *carded) for t in await personal_targets(session, login=login)}
         covering = await covering_targets(session, purpose="review", unit_ids=[warning.unit_id])
         targets = [t for t in covering if t.id not in own]
         key = f"review-ask-w{warning.id}-v{warning.version}"

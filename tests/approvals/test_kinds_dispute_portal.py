@@ -10,6 +10,8 @@ from models.approvals.engine import decide
 from models.approvals.tables import Item, ItemEvent
 from models.core.db import transaction
 from models.core.decision import Actor
+from models.notify.tables import Outbox
+from models.notify.targets import TargetSpec, create_target
 from models.warnings.tables import Warning
 from tests.approvals.kinds_support import TODAY
 from tests.factories import add_account
@@ -76,3 +78,17 @@ async def test_only_a_signer_of_the_items_step_decides_from_the_warning_page(as_
     assert "退回时请填写理由" in await shown_after(client, bare)
     await post(client, f"/warnings/{warning_id}/reject", note="材料不全")
     assert await state(rt, warning_id) == ("open", [("rejected", "rejected")])
+
+
+async def test_the_signer_gets_one_message_the_items_card_and_the_units_group_the_review_request(
+        as_user, client, warned, rt, world):
+    async with transaction(rt.sessions) as session:
+        personal = await create_target(session, rt.cipher, TargetSpec(
+            "李科长个人", "log", {}, ("review",), account_id=world.officer.id), actor="test")
+        group = await create_target(session, rt.cipher, TargetSpec(
+            "C1-A 工作群", "log", {}, ("review",), unit_code="C1-A"), actor="test")
+    await explained(as_user, client, warned)
+    async with rt.sessions() as session:
+        sent = (await session.scalars(select(Outbox).order_by(col(Outbox.id)))).all()
+    assert [row.purpose for row in sent if row.target_id == personal.id] == ["item"]
+    assert [row.purpose for row in sent if row.target_id == group.id] == ["review"]
