@@ -16,7 +16,8 @@ from models.staffing.ids import mask_name
 from models.staffing.name_lookup import PersonHit
 from models.warnings.query import WarningRow
 
-REFUSALS = ("unknown_sender", "locked", "denied", "not_found", "state", "conflict", "bad_number", "no_name")
+REFUSALS = ("unknown_sender", "locked", "denied", "not_found", "state", "conflict", "bad_number", "no_name",
+            "restricted")
 
 
 @dataclass(frozen=True)

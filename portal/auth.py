@@ -27,9 +27,12 @@ from models.accounts.scope import scope_for
 from models.accounts.sessions import SessionPolicy, live_session, touch
 from models.accounts.tables import Account
 from models.core.db import database_busy, saved_id, transaction, utcnow
+from models.core.enums import Role
 from models.core.runtime import Runtime
 from models.core.settings import Settings
-from portal.keys import ACCOUNT, CSRF, RUNTIME, SCOPE, SETTINGS
+from models.locks.query import restriction_for
+from portal.keys import ACCOUNT, CSRF, RESTRICTION, RUNTIME, SCOPE, SETTINGS
+from portal.restriction import may_while_restricted, restricted_page, restriction_of
 from portal.sso import sso_entry
 
 logger = logging.getLogger(__name__)
@@ -70,6 +73,8 @@ async def load_account(request: web.Request) -> Account | None:
             request[SESSION_ENDED] = True
             return None
         request[SCOPE] = await scope_for(session, account_id=saved_id(account), role=account.role)
+        if account.role == Role.STEWARD:  # a steward of a unit locked at month end is restricted
+            request[RESTRICTION] = await restriction_for(session, account_id=saved_id(account))
     if live.needs_touch:
         await _touch(rt, live.id, now)
     return account
@@ -149,7 +154,8 @@ def to_login(request: web.Request) -> web.HTTPException:
 
 
 def requires(action: Action) -> Callable[[Handler], Handler]:
-    """Login, then the permission table: 302 to the login page, or 403 for a role without ``action``."""
+    """Login, then the permission table: 302 to the login page, or 403 for a role without ``action``;
+    a restricted steward (unit locked) gets the page saying why for anything but reading and 解锁申请."""
     def decorate(handler: Handler) -> Handler:
         async def wrapped(request: web.Request) -> web.StreamResponse:
             account = request.get(ACCOUNT)
@@ -157,6 +163,8 @@ def requires(action: Action) -> Callable[[Handler], Handler]:
                 raise to_login(request)
             if not can(account.role, action):
                 raise web.HTTPForbidden()
+            if restriction_of(request) and not may_while_restricted(request, action):
+                return await restricted_page(request)
             return await handler(request)
         wrapped.__name__ = handler.__name__
         wrapped.requires = action  # type: ignore[attr-defined]  # read by the route-walk test

@@ -118,9 +118,16 @@ async def applications(session: AsyncSession, kind: str, place: FormPlace, form:
 
 
 async def _use_quota(_s: AsyncSession, unit: int, _p: FormPlace, _f: Any, t: dict[str, str]) -> Application:
-    count = t["count"] or "?"
     payload = {"est_type": t["est_type"], "count": t["count"], "reason": t["reason"]}
-    return Application("use_quota", unit, f"申请使用{label(EstType, t['est_type'])}{count}名", payload)
+    return Application("use_quota", unit, quota_title(payload), payload)
+
+
+def quota_title(payload: dict[str, Any]) -> str:
+    """A 用编申请's title, also after 重新提交 changed its 人数 or 理由. The reason is in it, as in the
+    demo: without it, lists and cards show several identical lines."""
+    reason = str(payload.get("reason") or "")
+    title = f"申请使用{label(EstType, str(payload.get('est_type') or ''))}{payload.get('count') or '?'}名"
+    return (title + (f"：{reason}" if reason else ""))[:60]
 
 
 async def _enter(session: AsyncSession, unit: int, _p: FormPlace, form: Any, _t: dict[str, str]) -> Application:

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from models.accounts.permissions import Action, can
 from models.core.enums import LABELS, EstType, LeaderKind, Level, PersonStatus, Role, Sex, UnitKind, label
 from portal.flash import FLASH_COOKIE
-from portal.keys import ACCOUNT, CSRF, JINJA
+from portal.keys import ACCOUNT, CSRF, JINJA, RESTRICTION
 
 SEVERITY_WORDS = {"S1": "严重", "S2": "一般", "S3": "提示"}
 
@@ -51,7 +51,8 @@ def render(request: web.Request, page: str, context: dict[str, Any], *, partial:
     """Render ``page``, or only ``partial`` when HTMX asks (the page includes the same partial)."""
     name = partial if partial and is_htmx(request) else page
     env = request.app[JINJA]
-    base = {"request": request, "account": request.get(ACCOUNT), "csrf": request.get(CSRF, "")}
+    base = {"request": request, "account": request.get(ACCOUNT), "csrf": request.get(CSRF, ""),
+            "restriction": request.get(RESTRICTION)}  # a steward's unit locked at month end: the banner
     html = env.get_template(name).render({**base, **context})
     response = web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
     if FLASH_COOKIE in request.cookies:  # shown once: the page that could display it has been rendered

@@ -22,11 +22,15 @@ from portal.views import (
     item_stats,
     items,
     links,
+    locks,
     me,
     payroll,
     persons,
     robot,
     rules,
+    score_actions,
+    scores,
+    selfcheck,
     sso,
     targets,
     unit_task_actions,
@@ -40,6 +44,8 @@ from portal.views import (
 def setup_routes(app: web.Application, static: Path) -> None:
     app.router.add_get("/", units.home, name="home")
     app.router.add_get("/units/{unit_id:\\d+}", units.unit_detail, name="unit")
+    app.router.add_post("/units/{unit_id:\\d+}/lift", locks.lift, name="unit_lift")  # 锁定: officer, admin
+    app.router.add_get("/locked", locks.restricted, name="restricted")  # why a steward is restricted
     app.router.add_get("/persons/{person_id:\\d+}", persons.person_detail, name="person")
     app.router.add_post("/persons/{person_id:\\d+}/reveal", persons.person_reveal, name="person_reveal")
     app.router.add_get("/warnings", warnings.inbox, name="warnings")
@@ -50,6 +56,8 @@ def setup_routes(app: web.Application, static: Path) -> None:
     _card_routes(app)
     _item_routes(app)
     _task_routes(app)
+    _selfcheck_routes(app)
+    _score_routes(app)
     app.router.add_get("/admin/rules", rules.rule_list, name="rules")
     app.router.add_post("/admin/rules/{code}", rules.rule_update, name="rule_update")
     app.router.add_get("/payroll", payroll.roster_page, name="payroll")  # 财政's 工资统发名单 (rules D4)
@@ -85,6 +93,34 @@ def _task_routes(app: web.Application) -> None:
                         name="task_handle")
     app.router.add_post(f"{target}/{{move:evaluate|return}}", unit_task_actions.target_judge, name="task_judge")
     app.router.add_get(f"{target}/files/{{file_id:\\d+}}", unit_task_actions.target_file, name="task_file")
+
+
+def _selfcheck_routes(app: web.Application) -> None:
+    """自查: the entry, a unit's history, a check's page, its section screens and moves (portal/views/selfcheck.py)."""
+    check, section = "/selfcheck/{check_id:\\d+}", "/selfcheck/{check_id:\\d+}/{n:\\d}"
+    app.router.add_get("/selfcheck", selfcheck.entry, name="selfcheck")
+    app.router.add_get("/selfcheck/units/{unit_id:\\d+}", selfcheck.history, name="selfcheck_history")
+    app.router.add_post("/selfcheck/units/{unit_id:\\d+}/start", selfcheck.start, name="selfcheck_start")
+    app.router.add_get(check, selfcheck.check_page, name="selfcheck_check")
+    app.router.add_post(f"{check}/finish", selfcheck.finish, name="selfcheck_finish")
+    app.router.add_post(f"{check}/abandon", selfcheck.abandon, name="selfcheck_abandon")
+    app.router.add_get(section, selfcheck.section_page, name="selfcheck_section")
+    app.router.add_post(f"{section}/open", selfcheck.open_section, name="selfcheck_open")
+    app.router.add_post(f"{section}/confirm", selfcheck.confirm_section, name="selfcheck_confirm")
+
+
+def _score_routes(app: web.Application) -> None:
+    """评分 and 红黑榜: the month's lists, a unit's breakdown, 申诉, the appeal inbox, publishing (views/score*.py)."""
+    run, appeal = "/scores/runs/{run_id:\\d+}", "/scores/deductions/{deduction_id:\\d+}/appeal"
+    app.router.add_get("/scores", scores.scores_page, name="scores")
+    app.router.add_get(run + "/units/{unit_id:\\d+}", scores.unit_page, name="score_unit")
+    app.router.add_post(run + "/publish", score_actions.publish, name="score_publish")
+    app.router.add_post(run + "/recompute", score_actions.recompute, name="score_recompute")
+    app.router.add_get(appeal, score_actions.appeal_form, name="score_appeal_form")
+    app.router.add_post(appeal, score_actions.appeal_submit, name="score_appeal")
+    app.router.add_get("/scores/appeals", score_actions.appeal_inbox, name="score_appeals")
+    app.router.add_post("/scores/appeals/{appeal_id:\\d+}/{decision:accept|reject}", score_actions.appeal_decide,
+                        name="score_appeal_decide")
 
 
 def _item_routes(app: web.Application) -> None:

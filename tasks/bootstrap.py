@@ -17,6 +17,7 @@ from models.warnings.query import WarningFilter, list_warnings
 from tasks.scanning import scan_now
 from tasks.seed.demo import DemoResult, seed_demo
 from tasks.seed.demo_items import backdate_flawed_unit, seed_demo_items
+from tasks.seed.demo_scores import redraft_this_month
 
 
 async def database_is_empty(rt: Runtime) -> bool:
@@ -33,6 +34,7 @@ async def seed_demo_if_empty(rt: Runtime) -> DemoResult | None:
     await create_demo_targets(rt)
     await backdate_flawed_unit(rt, today)  # a month of history: its severe warnings are overdue (暂缓审批)
     await scan_now(rt, as_of=today, full=True)
+    await redraft_this_month(rt, today)  # this month's draft scores now count the scan's warnings
     result.items = await seed_demo_items(rt, today)  # 事项 in every state, for the demo logins to act on
     return result
 

@@ -23,13 +23,17 @@ from bot.http import ApiClient
 from models.core.db import create_engine, local_today, utcnow
 from models.core.runtime import Runtime, runtime_for
 from models.core.settings import Settings
+from tasks.colours import colour_month
+from tasks.locks import month_end_locks, run_summary
 from tasks.notify.escalate import escalate
 from tasks.notify.item_remind import remind_items
 from tasks.notify.remind import write_reminders
+from tasks.notify.selfcheck_remind import write_selfcheck_reminders
 from tasks.notify.send import send_one
 from tasks.notify.sweep import job_id, sweep
 from tasks.notify.task_remind import write_task_reminders
 from tasks.scanning import scan_now
+from tasks.scoring import draft_summary, month_end_scores
 
 logger = logging.getLogger(__name__)
 Ctx = dict[str, Any]
@@ -108,8 +112,27 @@ async def remind_and_escalate(ctx: Ctx) -> str:
     reminders, escalations = await write_reminders(rt), await escalate(rt)
     task_reminders = await write_task_reminders(rt)  # 任务流转: units owing feedback on tasks due soon
     item_notices = await remind_items(rt)  # 事项: 催办 of steps near or past their deadline, and escalation
+    selfchecks = await write_selfcheck_reminders(rt)  # 自查: units behind on the month's reminder days
     return (f"reminders {len(reminders)}, task reminders {len(task_reminders)}, escalations {len(escalations)}, "
-            f"item reminders {item_notices}")
+            f"item reminders {item_notices}, self-check reminders {len(selfchecks)}")
+
+
+async def month_end_colours(ctx: Ctx) -> str:
+    """Cron, the 1st at 00:40 (after the month-end locks and scores): 三色管理 of the month just ended."""
+    rt: Runtime = ctx["rt"]
+    today = local_today(rt.settings.tz)
+    month = f"{(today - timedelta(days=1)):%Y-%m}"
+    return (await colour_month(rt, month=month, as_of=today)).summary()
+
+
+async def month_end_scores_job(ctx: Ctx) -> str:
+    """Cron, 00:20 on the 1st (after the locks): draft last month's scores, opening the appeal window."""
+    return draft_summary(await month_end_scores(ctx["rt"]))
+
+
+async def month_end_locks_job(ctx: Ctx) -> str:
+    """Cron, 00:05 on the 1st (office zone): lock the units short of self-checks last month (idempotent)."""
+    return run_summary(await month_end_locks(ctx["rt"]))
 
 
 def cron_jobs(settings: Settings) -> list[Any]:
@@ -120,6 +143,9 @@ def cron_jobs(settings: Settings) -> list[Any]:
         cron(full_scan, hour={settings.full_scan_hour}, minute={settings.full_scan_minute}, timeout=3600),
         cron(sweep_outbox, second={0, 30}, timeout=300),
         cron(remind_and_escalate, hour=set(range(8, 19)), minute={5}, timeout=900),
+        cron(month_end_locks_job, day={1}, hour={0}, minute={5}, timeout=1800),  # the office zone's 00:05 on the 1st
+        cron(month_end_scores_job, day={1}, hour={0}, minute={20}, second={0}, timeout=1800),
+        cron(month_end_colours, day={1}, hour={0}, minute={40}, second={0}, timeout=1800),
     ]
 
 
@@ -129,7 +155,10 @@ def worker_settings(settings: Settings, *, burst: bool = False) -> dict[str, Any
         "functions": [heartbeat, func(incremental_scan, name="incremental_scan", timeout=1800),
                       func(full_scan, name="full_scan", timeout=3600), func(send_outbox, name="send_outbox"),
                       func(sweep_outbox, name="sweep_outbox", timeout=300),
-                      func(remind_and_escalate, name="remind_and_escalate", timeout=900)],
+                      func(remind_and_escalate, name="remind_and_escalate", timeout=900),
+                      func(month_end_locks_job, name="month_end_locks_job", timeout=1800),
+                      func(month_end_scores_job, name="month_end_scores_job", timeout=1800),
+                      func(month_end_colours, name="month_end_colours", timeout=1800)],
         "cron_jobs": cron_jobs(settings),
         "timezone": ZoneInfo(settings.tz),
         "on_startup": startup,

@@ -41,6 +41,11 @@ class Action(StrEnum):
     HANDLE_TASK = "task.handle"              # 任务流转: a unit receives a task, reports it done, feeds back
     VIEW_PAYROLL = "payroll.view"            # 工资统发名单: months imported and the D4 warnings they raised
     IMPORT_PAYROLL = "payroll.import"        # upload a month's 工资统发名单 (财政), replacing that month
+    SELF_CHECK = "selfcheck.run"             # 自查: a unit's steward makes the guided pass over its own data
+    APPEAL_SCORE = "score.appeal"            # 申诉: a unit's steward appeals one deduction of its monthly score
+    DECIDE_APPEAL = "score.decide_appeal"    # accept (the deduction is removed) or reject an appeal, with a reason
+    PUBLISH_SCORES = "score.publish"         # draft a month's scores and publish the red/black list
+    LIFT_LOCK = "lock.lift"                  # 锁定: lift a unit's month-end lock directly, with a reason
 
 
 _EVERYONE = frozenset({Action.VIEW_DATA, Action.OWN_SETTINGS})
@@ -56,10 +61,11 @@ _DECIDERS = frozenset({Action.ACKNOWLEDGE_WARNING, Action.SNOOZE_WARNING, Action
 # The payroll roster is 财政's: finance (and admins) upload it; the 编办 and auditors read what it found.
 GRANTS: dict[Role, frozenset[Action]] = {
     Role.STEWARD: _EVERYONE | {Action.ACKNOWLEDGE_WARNING, Action.DISPUTE_WARNING, Action.VIEW_FULL_ID,
-                               Action.CORRECT_RECORD, Action.SUBMIT_ITEM, Action.HANDLE_TASK},
+                               Action.CORRECT_RECORD, Action.SUBMIT_ITEM, Action.HANDLE_TASK, Action.APPEAL_SCORE,
+                               Action.SELF_CHECK},
     Role.OFFICER: _EVERYONE | _DECIDERS | {Action.VIEW_FULL_ID, Action.CORRECT_RECORD, Action.CONFIRM_CHANGE,
                                            Action.SUBMIT_ITEM, Action.DECIDE_ITEM, Action.PUBLISH_TASK,
-                                           Action.VIEW_PAYROLL},
+                                           Action.VIEW_PAYROLL, Action.DECIDE_APPEAL, Action.LIFT_LOCK},
     Role.LEADER: _EVERYONE | _DECIDERS | {Action.DECIDE_ITEM, Action.VIEW_PAYROLL},
     Role.ORG: _EVERYONE | {Action.DECIDE_ITEM},
     Role.HR: _EVERYONE | {Action.DECIDE_ITEM},

@@ -60,8 +60,10 @@ async def resubmit(ctx: Ctx) -> Outcome:
         raise ItemError("只有被退回的事项才能重新提交")
     payload: dict[str, Any] = {**ctx.item.payload, **(ctx.payload or {})}
     figures = await ctx.kind.check(ctx.session, application_of(ctx.item, payload), ctx.today)
-    reason = await hold_reason(ctx.session, ctx.item.unit_id, ctx.today) if ctx.kind.holdable else None
+    reason = await hold_reason(ctx.session, ctx.item.unit_id, ctx.today, kind=ctx.kind)
     values: dict[str, Any] = {"payload": payload, "figures": figures, "step_no": 0, "hold_reason": reason}
+    if ctx.title:
+        values["title"] = ctx.title[:200]
     if reason:
         version = await record(ctx, "held", values=values, detail={"figures_after": figures, "reason": reason})
         return outcome(ctx, "resubmit", "held", version, f"已重新提交，暂缓审批：{reason}", step_no=0, figures=figures)

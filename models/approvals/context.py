@@ -52,6 +52,7 @@ class Ctx:
     to_step: int | None = None
     doc_no: str | None = None
     payload: dict[str, Any] | None = None
+    title: str | None = None    # resubmit: the title the changed fields give
 
     @property
     def kind(self) -> Kind:

@@ -12,7 +12,14 @@ from models.accounts.names import names_for
 from models.accounts.permissions import Action, can
 from models.approvals.applicant import decided_since_submission
 from models.approvals.hold import may_lift
-from models.approvals.labels import EVENT_LABELS, MODE_SHORT, ROLE_LABELS, SIGNER_LABELS, STEP_STATUS_LABELS
+from models.approvals.labels import (
+    EVENT_LABELS,
+    MODE_SHORT,
+    ROLE_LABELS,
+    SIGNER_LABELS,
+    STEP_STATUS_LABELS,
+    UNDECIDED_CLOSED,
+)
 from models.approvals.rows import AttachmentMeta, EventView, SignerView, StepView
 from models.approvals.tables import ITEM_ATTACHMENT, ITEM_EVENT, ITEM_SIGNER, ITEM_STEP
 from models.approvals.timeliness import judge, local_day
@@ -29,15 +36,25 @@ async def steps_of(session: AsyncSession, item_id: int, calendar: WorkCalendar, 
     signers = (await session.execute(select(ITEM_SIGNER).where(ITEM_SIGNER.c.step_id.in_([s.id for s in steps]))
                                      .order_by(ITEM_SIGNER.c.id))).all() if steps else []
     names = await names_for(session, logins={s.login for s in signers} | {s.added_by for s in signers if s.added_by})
+    running = {s.id for s in steps if s.status == "active"}
+    handed = {(s.step_id, s.login) for s in signers if s.decision == "transfer"}
     by_step: dict[int, list[SignerView]] = {}
     for s in signers:
         by_step.setdefault(s.step_id, []).append(SignerView(
-            s.login, names[s.login], s.decision, SIGNER_LABELS.get(s.decision, "—"), s.decided_at, s.note,
-            names[s.added_by] if s.added_by else None))
+            s.login, names[s.login], s.decision, _signer_label(s.decision, s.step_id in running), s.decided_at,
+            s.note, names[s.added_by] if s.added_by else None,
+            ("转交" if (s.step_id, s.added_by) in handed else "加签") if s.added_by else None))
     return [StepView(s.id, s.step_no, s.round, s.name, s.role, ROLE_LABELS.get(s.role, "其他"), s.mode,
                      MODE_SHORT.get(s.mode, ""), s.status, STEP_STATUS_LABELS.get(s.status, ""), s.due_on, s.started_at,
                      s.finished_at, _timeliness(calendar, s, today), tuple(by_step.get(s.id, ())))
             for s in steps]
+
+
+def _signer_label(decision: str | None, running: bool) -> str:
+    """待审批 only while the step runs: once it ended (another signer's 同意, 撤回, 退回) nobody waits."""
+    if decision is None and not running:
+        return UNDECIDED_CLOSED
+    return SIGNER_LABELS.get(decision, "—")
 
 
 def _timeliness(calendar: WorkCalendar, step: Any, today: Any) -> str | None:

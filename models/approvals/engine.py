@@ -72,7 +72,7 @@ async def submit(session: AsyncSession, application: Application, actor: Actor, 
     if unit is None:
         raise ItemNotFound("机构不存在或不在您的管辖范围内")
     figures = await kind.check(session, application, today)
-    reason = await hold_reason(session, application.unit_id, today) if kind.holdable else None
+    reason = await hold_reason(session, application.unit_id, today, kind=kind)
     steps = flow_copy(await flow_for(session, kind=kind.code, region_code=unit.region_code), review=kind.review)
     item_id = await _insert(session, application, actor, title=title, figures=figures, steps=steps, reason=reason)
     if reason:
@@ -125,11 +125,12 @@ async def _event(session: AsyncSession, item_id: int, actor: str, kind: str, not
 async def decide(session: AsyncSession, item_id: int, actor: Actor, move: str, *, today: date,
                  note: str | None = None, version: int | None = None, to_login: str | None = None,
                  to_step: int | None = None, doc_no: str | None = None, payload: dict[str, Any] | None = None,
-                 tz: str = OFFICE_TZ) -> Outcome:
+                 tz: str = OFFICE_TZ, title: str | None = None) -> Outcome:
     """One move (``labels.MOVES``, or ``lift``) by ``actor``. ``version`` is the item version the actor saw
     (a stale form is refused); ``to_login`` for transfer / add_signer; ``to_step`` (0-based, earlier than
     the current step) for return to a step; ``doc_no`` (文号) kept on final approval; ``payload`` the
-    changed fields on resubmit (checked again by the kind). Call it first in its transaction (SQLite)."""
+    changed fields on resubmit (checked again by the kind) and ``title`` the title they give. Call it first in
+    its transaction (SQLite)."""
     if move not in HANDLERS:
         raise ItemError("不支持的操作")
     handler, action = HANDLERS[move]
@@ -138,7 +139,7 @@ async def decide(session: AsyncSession, item_id: int, actor: Actor, move: str, *
     item = await lock_item(session, item_id)
     if version is not None and version != item.version:
         raise await stale(session, item, tz, mine=actor.login)
-    ctx = Ctx(session, item, actor, today, tz, (note or "").strip() or None, to_login, to_step, doc_no, payload)
+    ctx = Ctx(session, item, actor, today, tz, (note or "").strip() or None, to_login, to_step, doc_no, payload, title)
     return await handler(ctx)
 
 

@@ -24,6 +24,7 @@ LIVE_STATES = frozenset({"pending", "returned", "held"})
 STEP_STATUS_LABELS = {"active": "审批中", "done": "已通过", "returned": "已退回", "rejected": "不同意",
                       "cancelled": "已撤回"}
 SIGNER_LABELS = {None: "待审批", "approve": "同意", "reject": "不同意", "return": "退回", "transfer": "已转交"}
+UNDECIDED_CLOSED = "未审批"  # a signer who had not decided when the step ended (另一人同意、撤回、退回)
 
 # Timeline events (item_event.kind) and audit actions (``item.<event>``).
 EVENT_LABELS = {

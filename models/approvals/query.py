@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.accounts.names import names_for
+from models.accounts.tables import ACCOUNT
 from models.approvals.detail import attachments_of, events_of, moves_for, steps_of
+from models.approvals.hold import may_lift
 from models.approvals.kind import KINDS
 from models.approvals.labels import STATUS_LABELS
 from models.approvals.rows import AttachmentMeta, EventView, ItemDetail, ItemRow, SignerView, StepView
@@ -45,10 +47,18 @@ def _listing(scope: Scope) -> Select[Any]:
             .where(scope.condition()))
 
 
-def _in_box(query: Select[Any], login: str, box: Box) -> Select[Any]:
+async def _lifts(session: AsyncSession, login: str) -> bool:
+    """Whether ``login`` may lift holds: a held item (暂缓审批) then waits for them like a step does,
+    or nobody would find it ("one inbox holds everything an officer decides")."""
+    role = await session.scalar(select(ACCOUNT.c.role).where(ACCOUNT.c.login == login))
+    return may_lift(Actor(login, role or ""))
+
+
+def _in_box(query: Select[Any], login: str, box: Box, lifts: bool = False) -> Select[Any]:
     if box == "todo":
         waiting = select(ITEM_SIGNER.c.step_id).where(ITEM_SIGNER.c.login == login, ITEM_SIGNER.c.decision.is_(None))
-        return query.where(ITEM.c.status == "pending", _ACTIVE.c.id.in_(waiting))
+        mine = and_(ITEM.c.status == "pending", _ACTIVE.c.id.in_(waiting))
+        return query.where(or_(mine, ITEM.c.status == "held") if lifts else mine)
     if box == "submitted":
         return query.where(ITEM.c.applicant == login)
     signed = (select(ITEM_STEP.c.item_id).join(ITEM_SIGNER, ITEM_SIGNER.c.step_id == ITEM_STEP.c.id)
@@ -59,9 +69,10 @@ def _in_box(query: Select[Any], login: str, box: Box) -> Select[Any]:
 async def my_items(session: AsyncSession, *, login: str, scope: Scope, box: Box = "todo", today: date,
                    limit: int = 50, offset: int = 0) -> list[ItemRow]:
     """todo: items whose current step waits for ``login``; submitted: filed by ``login``;
-    done: items ``login`` signed (any decision). todo: nearest deadline first; others newest first."""
-    query = _in_box(_listing(scope), login, box)
-    order = (_ACTIVE.c.due_on, ITEM.c.id) if box == "todo" else (ITEM.c.id.desc(),)
+    done: items ``login`` signed (any decision). todo: nearest deadline first, held items last; others
+    newest first."""
+    query = _in_box(_listing(scope), login, box, box == "todo" and await _lifts(session, login))
+    order = (_ACTIVE.c.due_on.is_(None), _ACTIVE.c.due_on, ITEM.c.id) if box == "todo" else (ITEM.c.id.desc(),)
     rows = (await session.execute(query.order_by(*order).limit(limit).offset(offset))).all()
     return await _rows(session, rows, today)
 
@@ -91,8 +102,9 @@ async def list_items(session: AsyncSession, *, scope: Scope, today: date, status
 async def box_counts(session: AsyncSession, *, login: str, scope: Scope) -> dict[str, int]:
     """How many items each box holds (for the tabs)."""
     counts: dict[str, int] = {}
+    lifts = await _lifts(session, login)
     for box in BOX_LABELS:
-        query = _in_box(_listing(scope), login, box).with_only_columns(func.count(ITEM.c.id))  # type: ignore[arg-type]
+        query = _in_box(_listing(scope), login, box, lifts).with_only_columns(func.count(ITEM.c.id))  # type: ignore[arg-type]
         counts[box] = int(await session.scalar(query) or 0)
     return counts
 

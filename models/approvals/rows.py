@@ -43,6 +43,7 @@ class SignerView:
     decided_at: datetime | None
     note: str | None
     added_by_name: str | None    # 加签 / 转交: who added this signer
+    added_how: str | None = None  # 加签 or 转交: how that person brought this signer in
 
 
 @dataclass(frozen=True)

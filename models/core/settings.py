@@ -55,6 +55,33 @@ class Settings(BaseSettings):
     task_remind_workdays: int = 2  # 任务流转: units are reminded daily from this many working days before a deadline
     item_escalate_workdays: int = 2  # 事项: a step this many working days overdue is told to the leaders daily
     attachment_quota_mb: int = 200  # per uploader, all 情况说明 attachments together
+    selfcheck_min_per_month: int = 2  # 自查: counting checks a unit owes per calendar month
+    selfcheck_min_days_apart: int = 0  # 自查: a check counts only this many days after the previous counting one
+    selfcheck_retire_months: int = 6  # 自查: the section lists persons reaching retirement within this many months
+    lock_enabled: bool = True  # 锁定: the month-end job locks units short of selfcheck_min_per_month
+    # 月度评分 (models/scores/weights.py): points taken from 100 per deduction, the preview window for
+    # appeals, the size of the red and black lists and the fewest persons a ranked unit holds.
+    score_weight_s1: float = 5.0           # an S1 warning open at month end
+    score_weight_s2: float = 2.0           # an S2 warning open at month end
+    score_weight_overdue: float = 3.0      # a warning past its deadline at month end (on top of S1/S2)
+    score_weight_late: float = 1.0         # a warning fixed during the month after its deadline
+    score_weight_selfcheck: float = 5.0    # each self-check missing from selfcheck_min_per_month
+    score_weight_read: float = 1.0         # 已读未办: opened from a chat link, still open at month end
+    score_weight_item: float = 2.0         # an approval item returned to the unit, unanswered too long
+    score_weight_task: float = 3.0         # a task to units not fed back by its deadline
+    score_item_answer_days: int = 10       # days a returned item may wait for the unit's answer
+    score_preview_days: int = 5            # appeals are open this many days after the draft
+    score_min_persons: int = 3             # units with fewer persons are listed apart, not ranked
+    list_size: int = 10                    # red list (top N) and black list (bottom N) per ranking scope
+    # 三色管理 (models/colours/rules.py): red > yellow > green, each rule a setting, shown with the colour.
+    colour_red_overdue_s1: int = 1  # red: at least this many 严重预警 overdue at month end
+    colour_red_rules: tuple[str, ...] = ("C1_OVER_QUOTA", "C5_OVER_POSTS", "C5_BODY_OVER_POSTS")  # 超编/超职 open
+    colour_red_score_below: int = 60  # red: a monthly score below this (once scores exist)
+    colour_yellow_open_s1: int = 1  # yellow: at least this many open 严重预警
+    colour_use_low: float = 0.8  # yellow: 编制使用率 (实有/核定) below this (空编闲置)
+    colour_use_high: float = 1.0  # yellow: above this (red when the 超编 rule has fired)
+    colour_red_hold_days: int = 30  # red holds new 用编/用职 items this many days after the month ends
+    tip_appoint_doc_days: int = 30  # 首页提示: a leader appointed this long ago without 任免文号 is a tip
     # Acting from chat: card buttons (action links), the app robot and 免登 (see bot/ and portal/views/links.py).
     action_link_hours: int = 72  # a card button works this long (a Friday digest still works on Monday)
     dingtalk_corp_id: str = ""  # pinned: getuserinfo does not return it

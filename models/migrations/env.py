@@ -10,10 +10,14 @@ from sqlmodel import SQLModel
 
 import models.accounts.tables
 import models.approvals.tables
+import models.colours.tables
 import models.core.tables
 import models.links.tables
+import models.locks.tables
 import models.notify.tables
 import models.payroll.tables
+import models.scores.tables
+import models.selfcheck.tables
 import models.staffing.tables
 import models.unittasks.tables
 import models.warnings.tables  # noqa: F401

@@ -10,6 +10,7 @@ from models.accounts.permissions import Action, PermissionDenied
 from models.accounts.platform_ids import LABELS, linked_by_account
 from models.accounts.store import AccountError, account_rows, unblock_address, unlock_account
 from models.core.db import transaction, utcnow
+from models.locks.query import restricted_accounts
 from portal.auth import client_ip, requires
 from portal.flash import flash, redirect_with_message
 from portal.keys import ACCOUNT, RUNTIME, SETTINGS
@@ -25,9 +26,11 @@ async def account_list(request: web.Request) -> web.StreamResponse:
         rows = await account_rows(session, now=now)
         addresses = await throttle.blocked_keys(session, kind=throttle.IP, now=now)
         links = await linked_by_account(session)  # 免登: shown as "已关联钉钉", never the id itself
+        restricted = await restricted_accounts(session)  # 受限: stewards of units locked at month end
     return render(request, "accounts/list.html", {
         "rows": rows, "addresses": addresses, "notice": flash(request), "links": links, "platforms": LABELS,
-        "max_failures": settings.login_max_failures, "ip_max_failures": settings.login_ip_max_failures})
+        "restricted": restricted, "max_failures": settings.login_max_failures,
+        "ip_max_failures": settings.login_ip_max_failures})
 
 
 @requires(Action.MANAGE_ACCOUNTS)

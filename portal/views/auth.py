@@ -17,7 +17,9 @@ from models.accounts.login import LoginOk, LoginPolicy, LoginRefused, authentica
 from models.accounts.sessions import forget_dead, open_session, revoke
 from models.accounts.store import AccountError
 from models.core.db import saved_id, transaction, utcnow
+from models.core.enums import Role
 from models.core.settings import Settings
+from models.locks.query import restriction_for
 from portal.auth import SESSION_COOKIE, client_ip, end_session, issue_session, session_policy
 from portal.keys import ACCOUNT, RUNTIME, SETTINGS
 from portal.render import render
@@ -61,6 +63,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
             await _tell_owner(request, session, error)
             return render(request, "login.html", {"error": str(error), "login": login, "next": target}, status=401)
         token = await _open(request, session, ok, ip)
+        target = await _first_page(session, ok, target)
     response = _welcome(request, ok, target)
     issue_session(response, request, token)
     if isinstance(response, web.HTTPException):
@@ -78,6 +81,13 @@ async def _open(request: web.Request, session: AsyncSession, ok: LoginOk, ip: st
     now, policy = utcnow(), session_policy(request.app[SETTINGS])
     await forget_dead(session, account_id=saved_id(ok.account), policy=policy, now=now)
     return await open_session(session, account_id=saved_id(ok.account), ip=ip, now=now)
+
+
+async def _first_page(session: AsyncSession, ok: LoginOk, target: str) -> str:
+    """A steward whose unit is locked at month end first sees why (``/locked``), whatever they asked for."""
+    if ok.account.role != Role.STEWARD:
+        return target
+    return "/locked" if await restriction_for(session, account_id=saved_id(ok.account)) else target
 
 
 def _welcome(request: web.Request, ok: LoginOk, target: str) -> web.StreamResponse:

@@ -22,6 +22,7 @@ from portal.attachments import AttachmentError, read_upload
 from portal.auth import requires
 from portal.context import actor, today
 from portal.flash import redirect_with_message
+from portal.item_forms_data import quota_title
 from portal.keys import RUNTIME, SETTINGS
 from portal.views.items import load_item
 from tasks.notify.item_notices import write_item_notices
@@ -71,10 +72,11 @@ async def _move(request: web.Request, detail: ItemDetail, move: str, form: Any) 
     to_step = _number(form, "back")  # 退回至: an earlier step's number, or "applicant"
     upload = form.get("attachment")  # the form offers one with 评论 and the decisions
     payload = edited_payload(detail, form) if move == "resubmit" else None
+    title = quota_title(payload) if payload and detail.row.kind == "use_quota" else None
     async with transaction(request.app[RUNTIME].sessions) as session:
         outcome = await decide(session, item_id, who, move, today=day, note=note, version=_number(form, "version"),
                                to_login=_text(form, "to_login"), to_step=to_step, doc_no=_text(form, "doc_no"),
-                               payload=payload)
+                               payload=payload, title=title)
         room = request.app[SETTINGS].attachment_quota_mb * 1024 * 1024 - await uploaded_bytes(session, login=who.login)
         if (found := read_upload(upload, room=room)) is not None:
             await add_attachment(session, item_id=item_id, upload=Upload(*found), actor=who)

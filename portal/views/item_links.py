@@ -25,13 +25,25 @@ from portal.item_words import payload_lines
 from portal.keys import RUNTIME, SETTINGS
 from portal.render import render
 from portal.views.links import _account_id, _opened, _tapper, link_view, refuse
+from portal.views.links import _claims as read_token
 from tasks.item_links import ItemLink, approve_from_link, resolve_item
 
 
+async def _refuse(request: web.Request, refusal: LinkRefused, claims: LinkClaims | None) -> web.StreamResponse:
+    """The warning links' refusal (audit row, status), worded for items: its page points to 我的事项, not 预警."""
+    refused = await refuse(request, refusal, claims)
+    return render(request, "items/link_result.html", {"title": "无法使用此链接", "message": refusal.message,
+                                                      "item_id": None}, status=refused.status)
+
+
 async def _claims(request: web.Request) -> LinkClaims | web.StreamResponse:
+    try:
+        read_token(request)  # an expired or altered token is refused here, on the items' page
+    except LinkRefused as refusal:
+        return await _refuse(request, refusal, None)
     claims = await _opened(request)
     if isinstance(claims, LinkClaims) and claims.act not in ITEM_ACTIONS:
-        return await refuse(request, LinkRefused("tampered"), claims)  # a warning link on the item path
+        return await _refuse(request, LinkRefused("tampered"), claims)  # a warning link on the item path
     return claims
 
 
@@ -46,7 +58,7 @@ async def open_item_link(request: web.Request) -> web.StreamResponse:
             use = await used(session, jti=claims.jti) if claims.once else None
             who = await name_of(session, account_id=use.account_id) if use else ""
     except LinkRefused as refusal:
-        return await refuse(request, refusal, claims)
+        return await _refuse(request, refusal, claims)
     if claims.act == "iopen":
         raise web.HTTPFound(f"/items/{link.detail.row.id}?via=card#decide")
     if use is not None:
@@ -85,7 +97,7 @@ async def act_on_item_link(request: web.Request) -> web.StreamResponse:
             await approve_from_link(session, request.app[SETTINGS], link, _tapper(request), version=version,
                                     doc_no=doc_no, today=today(request), now=utcnow())
     except LinkRefused as refusal:
-        return await refuse(request, refusal, claims)
+        return await _refuse(request, refusal, claims)
     except (ItemError, ItemRefused, PermissionDenied) as error:  # decided by someone else, or no longer possible
         item_id = claims.item_ref[0] if claims.item_ref else None
         return render(request, "items/link_result.html", {"title": "未能完成", "message": str(error),

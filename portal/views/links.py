@@ -25,9 +25,11 @@ from portal.auth import client_ip, to_login
 from portal.context import actor, today
 from portal.keys import ACCOUNT, RUNTIME, SCOPE, SETTINGS
 from portal.render import render
+from portal.restriction import restricted_page, restriction_of
 from tasks.links import LinkObject, Tapper, act, resolve
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+VIEWING = {"walk"}  # links that only show a card's items: allowed while the tapper's unit is locked
 REFUSAL_STATUS = {"tampered": 400, "expired": 410, "wrong_person": 403, "not_allowed": 403, "out_of_scope": 403,
                   "gone": 404, "used": 409}
 
@@ -55,6 +57,8 @@ async def _opened(request: web.Request) -> LinkClaims | web.StreamResponse:
         return await refuse(request, refusal, None)
     if request.get(ACCOUNT) is None:
         raise to_login(request)
+    if restriction_of(request) and claims.act not in VIEWING:  # a locked unit's steward may only read
+        return await restricted_page(request)
     return claims
 
 

@@ -57,6 +57,15 @@ def _register_all() -> None:
     from tasks.cli import unittasks  # bzops task list|show
 
     unittasks.register(cli)
+    from tasks.cli import colours  # bzops colours --month
+
+    colours.register(cli)
+    from tasks.cli import locks  # bzops lock --month
+
+    locks.register(cli)
+    from tasks.cli import scores  # bzops score --month
+
+    scores.register(cli)
 
 
 _register_all()

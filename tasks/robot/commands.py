@@ -27,7 +27,9 @@ from models.accounts.scope import scope_for
 from models.accounts.tables import Account
 from models.core.db import local_today, saved_id, transaction
 from models.core.decision import Actor, Conflict, DecisionError
+from models.core.enums import Role
 from models.core.runtime import Runtime
+from models.locks.query import restriction_for
 from models.staffing.name_lookup import persons_named
 from models.staffing.scope import Scope
 from models.warnings.actions import acknowledge
@@ -44,6 +46,7 @@ class Asker:
     account: Account
     scope: Scope
     group: bool
+    restricted: str = ""  # the lock's reason when the sender's unit is locked at month end (read only)
 
     @property
     def actor(self) -> Actor:
@@ -63,6 +66,8 @@ async def interpret(rt: Runtime, message: RobotMessage, redis: Any = None) -> Re
         return refusal("denied")
     if command.kind == "todo":
         return await _todo_cached(rt, asker, redis)
+    if command.kind == "ack" and asker.restricted:
+        return refusal("restricted", detail=asker.restricted)
     if command.kind == "ack":
         await forget_todo(redis, asker.account)
         return await _ack(rt, asker, command)
@@ -77,7 +82,8 @@ async def _asker(rt: Runtime, message: RobotMessage) -> Asker | Reply:
         if account.locked:
             return refusal("locked")
         scope = await scope_for(session, account_id=saved_id(account), role=account.role)
-    return Asker(account, scope, message.group)
+        locks = await restriction_for(session, account_id=saved_id(account)) if account.role == Role.STEWARD else []
+    return Asker(account, scope, message.group, locks[0].reason if locks else "")
 
 
 async def _todo_cached(rt: Runtime, asker: Asker, redis: Any) -> Reply:

@@ -21,6 +21,9 @@ from models.core.enums import Role
 from models.core.runtime import Runtime
 from tasks.importing.progress import Progress
 from tasks.seed.defects import TITLES
+from tasks.seed.demo_locks import seed_demo_locks
+from tasks.seed.demo_scores import seed_demo_scores
+from tasks.seed.demo_selfchecks import seed_demo_selfchecks
 from tasks.seed.demo_tasks import seed_demo_tasks
 from tasks.seed.generate import SeedOptions, SeedResult
 from tasks.seed.payroll import seed_demo_roster
@@ -79,6 +82,10 @@ async def seed_demo(rt: Runtime, as_of: date | None = None, progress: Progress |
 
     result = await seed_database(rt, demo_options(as_of or date.today()), progress, "demo", _accounts)
     await seed_demo_tasks(rt, as_of or date.today())  # 任务流转: a task in every state, one past its deadline
+    await seed_demo_selfchecks(rt, as_of or date.today())  # 自查: units with 2, 1 and no checks this month
+    locked = await seed_demo_locks(rt, as_of or date.today(), DEMO_PASSWORD)  # 锁定: one has asked to unlock
+    accounts.extend(DemoAccount(login, Role.STEWARD.value, DEMO_PASSWORD, name, unit) for login, name, unit in locked)
+    await seed_demo_scores(rt, as_of or date.today())  # 评分: last month published, this month's draft + 申诉
     return DemoResult(accounts, len(result.units), result.persons, result.manifest_json(),
                       str(rt.settings.var_dir / MANIFEST_NAME), result.summary(), result.manifest.counts())
 

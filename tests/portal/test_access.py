@@ -20,6 +20,7 @@ from models.approvals.kind import Application
 from models.core.db import transaction
 from models.core.decision import Actor
 from models.notify.targets import TargetSpec, create_target
+from models.selfcheck import flow as selfcheck_flow
 from models.staffing.changes import ChangeRequest, request_change
 from models.staffing.tables import Person
 from models.unittasks.publish import Audience, Draft, create_task, publish_task
@@ -30,6 +31,7 @@ from models.warnings.tables import Warning
 from portal.app import create_app
 from tests.factories import add_account, add_persons, person_record
 from tests.portal.conftest import csrf_token, login
+from tests.portal.scores_support import score_objects
 
 PERSONAS = ("steward", "officer", "leader", "org", "auditor", "admin", "outsider", "anonymous")
 OK, DENIED, LOGIN, HIDDEN = "ok", "403", "login", "404"
@@ -43,6 +45,7 @@ CORRECTORS = {"steward": OK, "officer": OK, "leader": DENIED, "org": DENIED, "au
               "outsider": HIDDEN, "anonymous": LOGIN}
 TASK_PUBLISHERS = ADMIN_ONLY | {"officer": OK}  # 任务流转: publish, close, evaluate, return
 TASK_HANDLERS = ADMIN_ONLY | {"steward": OK, "outsider": HIDDEN}  # the unit's steward receives and feeds back
+SELF_CHECKERS = ADMIN_ONLY | {"steward": OK, "outsider": HIDDEN}  # 自查: the unit's steward (and admins)
 SIGNED_IN = dict.fromkeys(PERSONAS[:-1], OK) | {"anonymous": LOGIN}
 ITEM_FILERS = ADMIN_ONLY | {"steward": OK, "officer": OK, "outsider": OK}  # 事项: stewards and officers file
 ITEM_DECIDERS = ADMIN_ONLY | {"officer": OK, "leader": OK, "org": OK}  # officers, leaders, departments sign
@@ -51,6 +54,8 @@ ITEM_DECIDERS = ADMIN_ONLY | {"officer": OK, "leader": OK, "org": OK}  # officer
 EXPECTED: dict[str, tuple[str, str, dict[str, str]]] = {
     "home": ("GET", "/", dict.fromkeys(PERSONAS[:-1], OK) | {"anonymous": LOGIN}),
     "unit": ("GET", "/units/{unit}", EVERYONE),
+    "unit_lift": ("POST", "/units/{unit}/lift", ADMIN_ONLY | {"officer": OK}),  # 锁定: not locked, told so
+    "restricted": ("GET", "/locked", SIGNED_IN),  # why a steward is restricted (or that they are not)
     "person": ("GET", "/persons/{person}", EVERYONE),
     "person_reveal": ("POST", "/persons/{person}/reveal", {  # full ID number: steward, officer, admin
         "steward": OK, "officer": OK, "leader": DENIED, "org": DENIED, "auditor": DENIED, "admin": OK,
@@ -75,6 +80,23 @@ EXPECTED: dict[str, tuple[str, str, dict[str, str]]] = {
     "task_handle": ("POST", "/tasks/targets/{task_target}/receive", TASK_HANDLERS),
     "task_judge": ("POST", "/tasks/targets/{task_target}/evaluate", TASK_PUBLISHERS),  # not fed back: told so
     "task_file": ("GET", "/tasks/targets/{task_target}/files/0", EVERYONE | {p: HIDDEN for p in PERSONAS[:-2]}),
+    "selfcheck": ("GET", "/selfcheck", SELF_CHECKERS | {"outsider": OK}),
+    "selfcheck_history": ("GET", "/selfcheck/units/{unit}", SELF_CHECKERS),
+    "selfcheck_start": ("POST", "/selfcheck/units/{unit}/start", SELF_CHECKERS),  # one in progress: that one
+    "selfcheck_check": ("GET", "/selfcheck/{selfcheck}", SELF_CHECKERS),
+    "selfcheck_section": ("GET", "/selfcheck/{selfcheck}/2", SELF_CHECKERS),
+    "selfcheck_open": ("POST", "/selfcheck/{selfcheck}/2/open", SELF_CHECKERS),
+    "selfcheck_confirm": ("POST", "/selfcheck/{selfcheck}/2/confirm", SELF_CHECKERS),  # no version: told so
+    "selfcheck_finish": ("POST", "/selfcheck/{selfcheck}/finish", SELF_CHECKERS),  # no version: told so
+    "selfcheck_abandon": ("POST", "/selfcheck/{selfcheck}/abandon", SELF_CHECKERS),  # no version: told so
+    "scores": ("GET", "/scores", SIGNED_IN),  # 红黑榜: published lists for everyone, drafts for the 编办
+    "score_unit": ("GET", "/scores/runs/{score_run}/units/{unit}", EVERYONE),  # a unit's breakdown, in scope
+    "score_appeal_form": ("GET", "/scores/deductions/{deduction}/appeal", SELF_CHECKERS),  # 申诉: the unit's steward
+    "score_appeal": ("POST", "/scores/deductions/{deduction}/appeal", SELF_CHECKERS),  # no reason: the form again
+    "score_appeals": ("GET", "/scores/appeals", TASK_PUBLISHERS),  # the appeal inbox: officers, admins
+    "score_appeal_decide": ("POST", "/scores/appeals/{score_appeal}/accept", TASK_PUBLISHERS),  # no version: told so
+    "score_publish": ("POST", "/scores/runs/{score_run}/publish", ADMIN_ONLY),  # no version: told so
+    "score_recompute": ("POST", "/scores/runs/{score_run}/recompute", ADMIN_ONLY),  # no version: told so
     "items": ("GET", "/items", SIGNED_IN),
     "item_new_menu": ("GET", "/items/new", ITEM_FILERS),
     "item_new": ("GET", "/items/new/use_quota?unit={unit}", ITEM_FILERS | {"outsider": HIDDEN}),
@@ -158,7 +180,16 @@ async def objects(rt, world) -> dict[str, int]:
     task, task_target = await published_task(rt, world)
     return {"unit": world.units["C1-A"], "person": person.id, "warning": warning.id, "target": target.id,
             "account": world.steward.id, "change": change, "task": task, "task_target": task_target,
-            "item": await filed_item(rt, world)}
+            "item": await filed_item(rt, world), "selfcheck": await started_check(rt, world),
+            **await score_objects(rt, world)}
+
+
+async def started_check(rt, world) -> int:
+    """A self-check the steward started for 甲县财政局, still in progress."""
+    async with transaction(rt.sessions) as session:
+        scope = await scope_for(session, account_id=world.steward.id, role="steward")
+        return await selfcheck_flow.start(session, unit_id=world.units["C1-A"], actor=Actor("steward", "steward"),
+                                          scope=scope, tz="Asia/Shanghai")
 
 
 async def filed_item(rt, world) -> int:

@@ -85,6 +85,7 @@ async def test_returned_to_the_applicant_needs_a_reason_and_can_be_resubmitted(c
     await move(client, item_id, "resubmit", note="已补充", count="1", reason="补充一名退休空缺，拟公开招考")
     item = await item_row(rt, item_id)
     assert item.status == "pending" and item.payload["count"] == "1" and "公开招考" in item.payload["reason"]
+    assert item.title == "申请使用行政编制1名：补充一名退休空缺，拟公开招考"  # lists and cards follow
 
 
 async def test_the_applicant_hurries_the_signers_once_a_day(client, as_user, world, personal, rt):
