@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Select, case, cast, func, or_, select
+from sqlalchemy import Integer, Select, case, cast, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.staffing.scope import Scope
@@ -40,18 +40,24 @@ def _count(condition: Any) -> Any:
     return func.sum(cast(case((condition, 1), else_=0), Integer))
 
 
-def _totals(today: date) -> tuple[Any, Any, Any]:
-    approved = select(QUOTA.c.unit_id, func.sum(QUOTA.c.approved).label("n")).group_by(QUOTA.c.unit_id).subquery()
-    actual = (select(PERSON.c.unit_id, func.count().label("n")).where(occupies_establishment())
+def _totals(scope: Scope, today: date) -> tuple[Any, Any, Any]:
+    """Per-unit sums, each limited to the scope's units: PostgreSQL does not push the outer join's
+    condition into a grouped subquery, so unlimited they counted all million persons for every page
+    (a city's home page: 333 ms)."""
+    def mine(column: Any) -> Any:
+        return true() if scope.everything else column.in_(select(UNIT.c.id).where(scope.condition()))
+    approved = (select(QUOTA.c.unit_id, func.sum(QUOTA.c.approved).label("n")).where(mine(QUOTA.c.unit_id))
+                .group_by(QUOTA.c.unit_id).subquery())
+    actual = (select(PERSON.c.unit_id, func.count().label("n")).where(occupies_establishment(), mine(PERSON.c.unit_id))
               .group_by(PERSON.c.unit_id).subquery())
     problems = (select(W.c.unit_id, func.count().label("open"), _count(overdue_condition(today)).label("overdue"),
                        _count(W.c.severity == "S1").label("severe"), _count(W.c.status == "disputed").label("disputed"))
-                .where(W.c.status.in_(LIVE)).group_by(W.c.unit_id).subquery())
+                .where(W.c.status.in_(LIVE), mine(W.c.unit_id)).group_by(W.c.unit_id).subquery())
     return approved, actual, problems
 
 
 def _listing(scope: Scope, today: date) -> Select[Any]:
-    approved, actual, problems = _totals(today)
+    approved, actual, problems = _totals(scope, today)
     numbers = {"approved": approved.c.n, "actual": actual.c.n, "open": problems.c.open,
                "overdue": problems.c.overdue, "severe": problems.c.severe, "disputed": problems.c.disputed}
     return (select(UNIT.c.id, UNIT.c.code, UNIT.c.name, UNIT.c.kind, UNIT.c.depth,
