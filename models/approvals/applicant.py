@@ -18,7 +18,7 @@ from models.approvals.moves import application_of, asked, needs_note, next_detai
 from models.approvals.outcome import DECISION, ItemError, Notice, Outcome
 from models.approvals.signers import in_scope, scope_of
 from models.approvals.steps import active_step, close_step, pending, signers_of
-from models.approvals.tables import ITEM_EVENT
+from models.approvals.tables import ITEM_EVENT, Item
 from models.core.db import utcnow
 
 STARTS = ("submitted", "resubmitted", "lifted")
@@ -47,6 +47,9 @@ async def withdraw(ctx: Ctx) -> Outcome:
     if step is not None:
         waiting = pending(await signers_of(ctx.session, step_id=step.id))
         await close_step(ctx.session, step_id=step.id, status="cancelled")
+    row = await ctx.session.get(Item, ctx.item.id, populate_existing=True)
+    assert row is not None
+    await ctx.kind.withdraw(ctx.session, row, ctx.actor)
     version = await record(ctx, "withdrawn", values={"decided_at": utcnow()})
     return outcome(ctx, "withdraw", "withdrawn", version, "已撤回",
                    notices=tuple(Notice(login, DECISION) for login in waiting))

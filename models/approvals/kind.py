@@ -77,6 +77,7 @@ class Kind:
     check: Check                    # at submission (and again at final approval): figures or ItemRefused
     apply: Apply = _nothing         # on final approval, same transaction: figures after
     reject: Apply = _nothing        # on rejection (情况说明: the warning's dispute is rejected)
+    withdraw: Apply = _nothing      # on withdrawal by the applicant (情况说明: the dispute is withdrawn)
     review: bool = False            # 二人复核 by a second officer of the same office
     holdable: bool = False          # 暂缓审批 while the unit has overdue S1 rectifications
 

@@ -37,6 +37,7 @@ LIFECYCLE = Lifecycle(
         "dispute": Move(("open", "acknowledged"), "disputed", "disputed"),
         "accept": Move(("disputed",), "exception", "dispute_accepted"),
         "reject": Move(("disputed",), "open", "dispute_rejected"),
+        "withdraw_dispute": Move(("disputed",), "open", "dispute_withdrawn"),  # its item withdrawn by the unit
         "rectify": Move(("open", "acknowledged"), "resolved", "rectified"),  # 整改销号, by an approval item
     })
 PERMISSION = {"acknowledge": Action.ACKNOWLEDGE_WARNING, "snooze": Action.SNOOZE_WARNING,
@@ -109,7 +110,7 @@ async def judge(session: AsyncSession, warning: WarningRow, actor: Actor, *, acc
                  values=values, effects=effects)
 
 
-ITEM_MOVES = ("rectify", "accept", "reject")
+ITEM_MOVES = ("rectify", "accept", "reject", "withdraw_dispute")
 
 
 async def settle_by_item(session: AsyncSession, warning: WarningRow, actor: Actor, *, move: str, item_id: int,
@@ -119,7 +120,7 @@ async def settle_by_item(session: AsyncSession, warning: WarningRow, actor: Acto
     the signer, so the role table is not asked again; the timeline and the audit row name the item."""
     if move not in ITEM_MOVES or not LIFECYCLE.allows(move, warning.status):
         raise WarningActionError(LIFECYCLE.wrong_state)
-    values = {"resolved_at": utcnow(), "resolved_by": actor.login} if move != "reject" else {}
+    values = {"resolved_at": utcnow(), "resolved_by": actor.login} if move in ("rectify", "accept") else {}
     await decide(session, LIFECYCLE, Decision(move, warning.id, warning.version, warning.status, actor,
                                               note=(note or "").strip()[:2000] or None, values=values,
                                               detail={"item_id": item_id}))

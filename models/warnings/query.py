@@ -24,6 +24,7 @@ STATUS_LABELS = {"open": "待处理", "acknowledged": "已确认", "snoozed": "�
 EVENT_LABELS = {"detected": "发现", "reopened": "重新出现", "resolved": "已解决", "acknowledged": "已确认",
                 "snoozed": "暂缓", "unsnoozed": "暂缓到期", "disputed": "提交情况说明",
                 "dispute_accepted": "情况说明通过", "dispute_rejected": "情况说明退回",
+                "dispute_withdrawn": "情况说明撤回",
                 "snooze_lifted": "取消暂缓", "notified": "已通知",
                 "reminded": "已提醒", "escalated": "已升级", "read": "已读（从消息打开）",
                 "corrected": "已更正记录", "change_requested": "提交更正，待复核",

@@ -92,3 +92,16 @@ async def test_the_signer_gets_one_message_the_items_card_and_the_units_group_th
         sent = (await session.scalars(select(Outbox).order_by(col(Outbox.id)))).all()
     assert [row.purpose for row in sent if row.target_id == personal.id] == ["item"]
     assert [row.purpose for row in sent if row.target_id == group.id] == ["review"]
+
+
+async def test_withdrawing_the_item_takes_the_explanation_back_and_the_warning_is_open_again(as_user, client, warned,
+                                                                                            rt):
+    warning_id = await explained(as_user, client, warned)
+    async with rt.sessions() as session:
+        item_id = await session.scalar(select(col(Item.id)).where(Item.warning_id == warning_id))
+    async with transaction(rt.sessions) as session:
+        await decide(session, item_id, Actor("steward", "steward", "王专员"), "withdraw", today=TODAY)
+    assert await state(rt, warning_id) == ("open", [("withdrawn", "withdrawn")])
+    await login(client, "officer")
+    page = await (await client.get(f"/warnings/{warning_id}")).text()
+    assert "情况说明撤回" in page

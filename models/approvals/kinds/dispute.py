@@ -69,4 +69,9 @@ async def reject(session: AsyncSession, item: Item, actor: Actor) -> Figures:
     return await _settle(session, item, actor, "reject", reason or f"情况说明未通过（事项 #{item.id}）")
 
 
-DISPUTE_KIND = register(Kind(DISPUTE, "情况说明", (OFFICER_CHECK,), check, apply, reject))
+async def withdraw(session: AsyncSession, item: Item, actor: Actor) -> Figures:
+    """The unit takes its 情况说明 back: the warning is open again, as before it was filed."""
+    return await _settle(session, item, actor, "withdraw_dispute", f"情况说明已撤回（事项 #{item.id}）")
+
+
+DISPUTE_KIND = register(Kind(DISPUTE, "情况说明", (OFFICER_CHECK,), check, apply, reject, withdraw=withdraw))
