@@ -18,7 +18,9 @@ from urllib.parse import quote, unquote
 
 from aiohttp import web
 from aiohttp.web_request import FileField
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.core.uploads import Upload, uploaded_bytes
 from portal.keys import SETTINGS
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -79,6 +81,14 @@ def read_upload(field: Any, *, room: int) -> tuple[bytes, str, str] | None:
     if kind is None:
         raise AttachmentError("附件只能是 PDF、图片、Word、Excel 或 OFD 文件，且内容须与扩展名一致")
     return data, filename, kind
+
+
+async def checked_upload(request: web.Request, session: AsyncSession, field: Any, *, login: str) -> Upload | None:
+    """The form's file, checked like every upload: type by its first bytes, size, and what ``login``
+    may still upload of the attachment quota; None when nothing was sent."""
+    used = await uploaded_bytes(session, login=login)
+    found = read_upload(field, room=request.app[SETTINGS].attachment_quota_mb * 1024 * 1024 - used)
+    return Upload(*found) if found else None
 
 
 def store(request: web.Request, warning_id: int, upload: tuple[bytes, str, str], uploader: str) -> Stored:

@@ -8,22 +8,16 @@ against the uploader's attachment quota (``attachment.upload``, shared with 情�
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.approvals.tables import ITEM_ATTACHMENT as FILE
-from models.core import audit
 from models.core.decision import Actor
+from models.core.uploads import Upload, store_upload, uploaded_bytes
 
-
-@dataclass(frozen=True)
-class Upload:
-    data: bytes
-    filename: str
-    content_type: str
+__all__ = ["StoredFile", "Upload", "add_attachment", "attachment", "uploaded_bytes"]
 
 
 @dataclass(frozen=True)
@@ -37,14 +31,8 @@ class StoredFile:
 
 async def add_attachment(session: AsyncSession, *, item_id: int, upload: Upload, actor: Actor) -> int:
     """Keep ``upload`` on the item; one audit row (with its size); the attachment's id."""
-    data = upload.data
-    file_id = (await session.execute(insert(FILE).values(
-        item_id=item_id, filename=upload.filename[:200], content_type=upload.content_type[:100], size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), content=data, uploaded_by=actor.login).returning(FILE.c.id))
-    ).scalar_one()
-    await audit.record(session, actor=actor.login, action="attachment.upload", object_type="item", object_id=item_id,
-                       detail={"file": file_id, "filename": upload.filename, "size": len(data)}, ip=actor.ip)
-    return int(file_id)
+    return await store_upload(session, FILE, owner={"item_id": item_id}, upload=upload, actor=actor,
+                              object_type="item", object_id=item_id)
 
 
 async def attachment(session: AsyncSession, *, item_id: int, file_id: int) -> StoredFile | None:
@@ -53,8 +41,3 @@ async def attachment(session: AsyncSession, *, item_id: int, file_id: int) -> St
                                         FILE.c.content).where(FILE.c.id == file_id, FILE.c.item_id == item_id))
            ).first()
     return StoredFile(row.id, row.item_id, row.filename, row.content_type, row.content) if row else None
-
-
-async def uploaded_bytes(session: AsyncSession, *, login: str) -> int:
-    """What ``login`` has uploaded so far (items and 情况说明 alike), for the per-uploader quota."""
-    return await audit.bytes_recorded(session, actor=login, action="attachment.upload")

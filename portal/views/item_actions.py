@@ -13,12 +13,12 @@ from aiohttp import web
 
 from models.accounts.permissions import Action, PermissionDenied
 from models.approvals.engine import decide
-from models.approvals.files import Upload, add_attachment, uploaded_bytes
+from models.approvals.files import add_attachment
 from models.approvals.kind import ItemRefused
 from models.approvals.outcome import ItemError, Outcome
 from models.approvals.query import ItemDetail
 from models.core.db import transaction, utcnow
-from portal.attachments import AttachmentError, read_upload
+from portal.attachments import AttachmentError, checked_upload
 from portal.auth import requires
 from portal.context import actor, today
 from portal.flash import redirect_with_message
@@ -77,9 +77,8 @@ async def _move(request: web.Request, detail: ItemDetail, move: str, form: Any) 
         outcome = await decide(session, item_id, who, move, today=day, note=note, version=_number(form, "version"),
                                to_login=_text(form, "to_login"), to_step=to_step, doc_no=_text(form, "doc_no"),
                                payload=payload, title=title)
-        room = request.app[SETTINGS].attachment_quota_mb * 1024 * 1024 - await uploaded_bytes(session, login=who.login)
-        if (found := read_upload(upload, room=room)) is not None:
-            await add_attachment(session, item_id=item_id, upload=Upload(*found), actor=who)
+        if (checked := await checked_upload(request, session, upload, login=who.login)) is not None:
+            await add_attachment(session, item_id=item_id, upload=checked, actor=who)
         await write_item_notices(session, request.app[SETTINGS], outcome, who, today=day, note=note or "")
     return outcome
 

@@ -15,12 +15,12 @@ from aiohttp import web
 import models.approvals.kinds  # noqa: F401  (registers every kind)
 from models.accounts.permissions import Action, PermissionDenied
 from models.approvals.engine import submit
-from models.approvals.files import Upload, add_attachment, uploaded_bytes
+from models.approvals.files import add_attachment
 from models.approvals.kind import KINDS, Application, ItemRefused
 from models.approvals.kinds.exits import REASONS
 from models.approvals.outcome import ItemError, Outcome
 from models.core.db import transaction
-from portal.attachments import AttachmentError, read_upload
+from portal.attachments import AttachmentError, checked_upload
 from portal.auth import requires
 from portal.context import actor, today
 from portal.flash import redirect_with_message
@@ -78,9 +78,8 @@ async def _file(request: web.Request, kind: str, place: FormPlace, form: Any) ->
     async with transaction(request.app[RUNTIME].sessions) as session:
         application: Application = await applications(session, kind, place, form)
         outcome = await submit(session, application, who, today=day, scope=request[SCOPE])
-        room = settings.attachment_quota_mb * 1024 * 1024 - await uploaded_bytes(session, login=who.login)
-        if (found := read_upload(form.get("attachment"), room=room)) is not None:
-            await add_attachment(session, item_id=outcome.item_id, upload=Upload(*found), actor=who)
+        if (upload := await checked_upload(request, session, form.get("attachment"), login=who.login)) is not None:
+            await add_attachment(session, item_id=outcome.item_id, upload=upload, actor=who)
         await write_item_notices(session, settings, outcome, who, today=day)
     return outcome
 

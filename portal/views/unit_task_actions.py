@@ -28,7 +28,7 @@ from models.unittasks.moves import (
 )
 from models.unittasks.query import TargetView, file_content, files_of, target_in_scope, timeline
 from models.unittasks.vocab import DEFAULT_POINTS, GRADES
-from portal.attachments import AttachmentError, as_download, read_upload
+from portal.attachments import AttachmentError, as_download, checked_upload
 from portal.auth import requires
 from portal.context import actor, today
 from portal.flash import flash, redirect_with_message
@@ -101,9 +101,7 @@ async def _handle(request: web.Request, session: AsyncSession, target: TargetVie
 
 async def _upload(request: web.Request, session: AsyncSession, field: Any) -> Upload | None:
     """The feedback's file, checked like every upload (type, size, the uploader's quota)."""
-    used = await audit.bytes_recorded(session, actor=actor(request).login, action="attachment.upload")
-    found = read_upload(field, room=request.app[SETTINGS].attachment_quota_mb * 1024 * 1024 - used)
-    return Upload(*found) if found else None
+    return await checked_upload(request, session, field, login=actor(request).login)
 
 
 @requires(Action.PUBLISH_TASK)

@@ -126,3 +126,36 @@ async def test_a_held_item_shows_why_and_an_officer_lifts_the_hold(client, as_us
     assert "请填写" in await move(client, item_id, "lift")
     page = await move(client, item_id, "lift", note="已整改，正在核实")
     assert (await item_row(rt, item_id)).status == "pending" and "科室初审" in page
+
+
+async def test_a_comment_carries_a_checked_file_that_readers_download_and_the_audit_counts(client, as_user, world, rt):
+    from urllib.parse import unquote
+
+    from aiohttp import FormData
+    from sqlalchemy import select
+
+    from models.core.tables import AuditLog
+    from tests.portal.conftest import csrf_token
+
+    await as_user("steward")
+    item_id = item_id_of(await file_use_quota(client, world.units["C1-A"]))
+    pdf = b"%PDF-1.4\n" + b"0" * 100
+
+    async def comment(data: bytes, name: str) -> str:
+        form = FormData()
+        version = str(await version_on_page(client, item_id))
+        for key, value in (("_csrf", await csrf_token(client)), ("version", version), ("note", "附招考计划")):
+            form.add_field(key, value)
+        form.add_field("attachment", data, filename=name, content_type="application/pdf")
+        response = await client.post(f"/items/{item_id}/comment", data=form, allow_redirects=False)
+        return await (await client.get(response.headers["Location"])).text()
+
+    assert "内容须与扩展名一致" in await comment(b"MZ\x90\x00 not a pdf", "计划.pdf")
+    page = await comment(pdf, "招考计划.pdf")
+    assert "招考计划.pdf" in page
+    download = await client.get(f"/items/{item_id}/files/1")
+    assert download.status == 200 and await download.read() == pdf
+    assert unquote(download.headers["Content-Disposition"]).endswith("招考计划.pdf")
+    async with rt.sessions() as session:
+        uploads = (await session.scalars(select(AuditLog).where(AuditLog.action == "attachment.upload"))).all()
+    assert [(a.object_type, a.object_id, a.detail["size"]) for a in uploads] == [("item", str(item_id), len(pdf))]
