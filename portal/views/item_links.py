@@ -24,8 +24,7 @@ from portal.context import today
 from portal.item_words import payload_lines
 from portal.keys import RUNTIME, SETTINGS
 from portal.render import render
-from portal.views.links import _account_id, _opened, _tapper, link_view, refuse
-from portal.views.links import _claims as read_token
+from portal.views.links import link_view, opened_claims, refuse, signed_in_account_id, tapper, token_claims
 from tasks.item_links import ItemLink, approve_from_link, resolve_item
 
 
@@ -38,10 +37,10 @@ async def _refuse(request: web.Request, refusal: LinkRefused, claims: LinkClaims
 
 async def _claims(request: web.Request) -> LinkClaims | web.StreamResponse:
     try:
-        read_token(request)  # an expired or altered token is refused here, on the items' page
+        token_claims(request)  # an expired or altered token is refused here, on the items' page
     except LinkRefused as refusal:
         return await _refuse(request, refusal, None)
-    claims = await _opened(request)
+    claims = await opened_claims(request)
     if isinstance(claims, LinkClaims) and claims.act not in ITEM_ACTIONS:
         return await _refuse(request, LinkRefused("tampered"), claims)  # a warning link on the item path
     return claims
@@ -54,7 +53,7 @@ async def open_item_link(request: web.Request) -> web.StreamResponse:
         return claims
     try:
         async with request.app[RUNTIME].sessions() as session:
-            link = await resolve_item(session, claims, _tapper(request), today(request))
+            link = await resolve_item(session, claims, tapper(request), today(request))
             use = await used(session, jti=claims.jti) if claims.once else None
             who = await name_of(session, account_id=use.account_id) if use else ""
     except LinkRefused as refusal:
@@ -62,7 +61,7 @@ async def open_item_link(request: web.Request) -> web.StreamResponse:
     if claims.act == "iopen":
         raise web.HTTPFound(f"/items/{link.detail.row.id}?via=card#decide")
     if use is not None:
-        mine = use.account_id == _account_id(request)
+        mine = use.account_id == signed_in_account_id(request)
         return render(request, "items/link_result.html", {
             "title": "已完成" if mine else "已由他人处理", "who": "您" if mine else who, "at": use.used_at,
             "message": "", "item_id": link.detail.row.id})
@@ -93,8 +92,8 @@ async def act_on_item_link(request: web.Request) -> web.StreamResponse:
     doc_no = str(form.get("doc_no", "")).strip() or None
     try:
         async with transaction(request.app[RUNTIME].sessions) as session:
-            link = await resolve_item(session, claims, _tapper(request), today(request))
-            await approve_from_link(session, request.app[SETTINGS], link, _tapper(request), version=version,
+            link = await resolve_item(session, claims, tapper(request), today(request))
+            await approve_from_link(session, request.app[SETTINGS], link, tapper(request), version=version,
                                     doc_no=doc_no, today=today(request), now=utcnow())
     except LinkRefused as refusal:
         return await _refuse(request, refusal, claims)

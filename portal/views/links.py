@@ -48,11 +48,11 @@ def link_view(handler: Handler) -> Handler:
     return handler
 
 
-async def _opened(request: web.Request) -> LinkClaims | web.StreamResponse:
+async def opened_claims(request: web.Request) -> LinkClaims | web.StreamResponse:
     """The link's claims once its token is genuine and someone is signed in (else the refusal page,
     or the way to sign in and back)."""
     try:
-        claims = _claims(request)
+        claims = token_claims(request)
     except LinkRefused as refusal:
         return await refuse(request, refusal, None)
     if request.get(ACCOUNT) is None:
@@ -64,12 +64,12 @@ async def _opened(request: web.Request) -> LinkClaims | web.StreamResponse:
 
 @link_view
 async def open_link(request: web.Request) -> web.StreamResponse:
-    claims = await _opened(request)
+    claims = await opened_claims(request)
     if isinstance(claims, web.StreamResponse):
         return claims
     try:
         async with request.app[RUNTIME].sessions() as session:
-            obj = await resolve(session, claims, _tapper(request), today(request))
+            obj = await resolve(session, claims, tapper(request), today(request))
             if claims.once and (use := await used(session, jti=claims.jti)):
                 return await _used_page(request, claims, use.account_id, use.used_at, use.done)
     except LinkRefused as refusal:
@@ -81,15 +81,15 @@ async def open_link(request: web.Request) -> web.StreamResponse:
 
 @link_view
 async def act_on_link(request: web.Request) -> web.StreamResponse:
-    claims = await _opened(request)
+    claims = await opened_claims(request)
     if isinstance(claims, web.StreamResponse):
         return claims
     if not claims.once:
         raise web.HTTPSeeOther(request.path)  # a page link: the GET does the rest
     try:
         async with transaction(request.app[RUNTIME].sessions) as session:
-            obj = await resolve(session, claims, _tapper(request), today(request))
-            await act(session, obj, _tapper(request), utcnow())
+            obj = await resolve(session, claims, tapper(request), today(request))
+            await act(session, obj, tapper(request), utcnow())
     except LinkRefused as refusal:
         return await refuse(request, refusal, claims)
     except DecisionError as error:  # someone else changed one of the warnings a moment ago
@@ -97,19 +97,19 @@ async def act_on_link(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(request.path)  # the GET now shows what was done, calmly, on every later tap
 
 
-def _claims(request: web.Request) -> LinkClaims:
+def token_claims(request: web.Request) -> LinkClaims:
     key = link_key(request.app[SETTINGS].secret_key.get_secret_value())
     return read(key, request.match_info["token"], now=utcnow())
 
 
-def _account_id(request: web.Request) -> int:
+def signed_in_account_id(request: web.Request) -> int:
     account = request[ACCOUNT]
     assert account is not None, "checked by the handler"
     return saved_id(account)
 
 
-def _tapper(request: web.Request) -> Tapper:
-    return Tapper(_account_id(request), actor(request), request[SCOPE])
+def tapper(request: web.Request) -> Tapper:
+    return Tapper(signed_in_account_id(request), actor(request), request[SCOPE])
 
 
 async def refuse(request: web.Request, refusal: LinkRefused, claims: LinkClaims | None) -> web.StreamResponse:
@@ -129,7 +129,7 @@ async def _used_page(request: web.Request, claims: LinkClaims, account_id: int, 
                      done: int) -> web.Response:
     async with request.app[RUNTIME].sessions() as session:
         who = await name_of(session, account_id=account_id)
-    mine = account_id == _account_id(request)
+    mine = account_id == signed_in_account_id(request)
     return render(request, "links/result.html", {
         "title": "已完成" if mine else "已由他人处理", "done": done, "at": at, "who": "您" if mine else who,
         "verb": ACTIONS[claims.act], "message": ""})
