@@ -7,7 +7,8 @@
 - Red list: the first ``list_size``. Black list: the last ``list_size`` that are not red and lost
   at least one point (a unit with a clean 100 is never black, even in a small scope). A scope with
   fewer than twice ``list_size`` ranked units gives the red list the better half (rounded up) and
-  the black list the rest, so a small scope is not all red.
+  the black list the rest, so a small scope is not all red. A unit scoring the same as one on the
+  red list is never black: a tie-break may order equal scores, not put them on opposite lists.
 - Score = max(0, 100 − the sum of the points of its deductions not removed by an appeal).
 """
 
@@ -58,6 +59,9 @@ def rank(tallies: Iterable[Tally], *, min_persons: int, list_size: int) -> list[
     red, black = min(list_size, (total + 1) // 2), min(list_size, total // 2)
     placed = [replace(line, rank=n, list_kind=_list_of(line, n, total, red, black))
               for n, line in enumerate(ranked, start=1)]
+    lowest_red = min((line.score for line in placed if line.list_kind == "red"), default=None)
+    placed = [replace(line, list_kind=None) if line.list_kind == "black" and line.score == lowest_red else line
+              for line in placed]
     return placed + sorted(apart, key=lambda ln: ln.tally.code)
 
 

@@ -180,3 +180,6 @@ def test_a_small_scope_splits_its_units_between_the_lists_instead_of_making_them
     kinds = [line.list_kind for line in rank(tallies, min_persons=3, list_size=10)]
     assert kinds == ["red", "red", "red", "red", "black", "black", "black"]
     assert [line.list_kind for line in rank(tallies[:1], min_persons=3, list_size=10)] == ["red"]
+    level = [Tally(n, f"U{n:02}", persons=10, checks=2, deducted=10.0 if n < 7 else 20.0) for n in range(1, 9)]
+    kinds = [line.list_kind for line in rank(level, min_persons=3, list_size=10)]
+    assert kinds == ["red", "red", "red", "red", None, None, "black", "black"], "equal scores are never opposite"
